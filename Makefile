@@ -1,0 +1,39 @@
+# Two commands for a newcomer: `make lecture` and `make test`.
+# Both create .venv on first use and reinstall only when pyproject.toml changes.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: lecture test lab notebooks lint clean help
+
+help:
+	@echo "make lecture    execute every notebook, render build/html, write build/results.json"
+	@echo "make test       unit tests, notebook checks (nbval), hygiene and lint"
+	@echo "make lab        start JupyterLab on notebooks/"
+	@echo "make notebooks  re-execute notebooks and store their outputs (developers)"
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+lecture: $(STAMP)
+	$(BIN)/python -m course_utils.lecture
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks
+
+notebooks: $(STAMP)
+	$(BIN)/python -m course_utils.lecture --store --no-html $(NB)
+
+lint: $(STAMP)
+	$(BIN)/ruff check course_utils tests notebooks benchmarks
+
+clean:
+	rm -rf build

@@ -1,0 +1,126 @@
+"""Execute the lecture notebooks and render them: ``python -m course_utils.lecture``.
+
+``make lecture`` calls this. Each notebook runs from a fresh kernel; the
+executed copy goes to ``build/executed/``, its HTML page to ``build/html/``, and
+its wall time plus the numbers it recorded (see :class:`course_utils.Results`)
+to ``build/results.json``. Nothing is written next to the notebooks unless
+``--store`` is given (developers use it to refresh the committed outputs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from course_utils.results import RESULTS_ENV
+
+ROOT = Path(__file__).resolve().parent.parent
+KERNEL = "python3"
+
+
+def find_notebooks(folder: Path, only: list[str] | None = None) -> list[Path]:
+    """Notebooks ``NN_*.ipynb`` in ``folder`` in lecture order, optionally filtered by prefix."""
+    found = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb"))
+    if only:
+        found = [p for p in found if any(p.name.startswith(o) for o in only)]
+        if not found:
+            raise SystemExit(f"no notebook in {folder} matches {only}")
+    return found
+
+
+def normalise(nb) -> None:
+    """Drop per-run metadata (timestamps) so an unchanged notebook re-executes to the same file."""
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("ExecuteTime", None)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                 "name": KERNEL}
+    nb.metadata.pop("widgets", None)
+
+
+def execute(path: Path, results_dir: Path | None, *, timeout: int = 600):
+    """Run one notebook top to bottom in a fresh kernel; return (notebook, wall seconds)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    old = os.environ.get(RESULTS_ENV)
+    if results_dir is not None:
+        os.environ[RESULTS_ENV] = str(results_dir)
+    try:
+        start = time.perf_counter()
+        NotebookClient(nb, timeout=timeout, kernel_name=KERNEL,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        seconds = time.perf_counter() - start
+    finally:
+        if old is None:
+            os.environ.pop(RESULTS_ENV, None)
+        else:
+            os.environ[RESULTS_ENV] = old
+    normalise(nb)
+    return nb, seconds
+
+
+def render_html(nb, out: Path) -> None:
+    """Write ``nb`` as a standalone HTML page."""
+    from nbconvert import HTMLExporter
+
+    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    out.write_text(body, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("only", nargs="*", help="notebook prefixes to run, e.g. 01 02 (default: all)")
+    parser.add_argument("--notebooks", type=Path, default=ROOT / "notebooks")
+    parser.add_argument("--build", type=Path, default=ROOT / "build")
+    parser.add_argument("--store", action="store_true",
+                        help="write the executed outputs back into notebooks/ (developers)")
+    parser.add_argument("--no-html", action="store_true", help="skip rendering")
+    args = parser.parse_args(argv)
+
+    import nbformat
+
+    build = args.build.resolve()
+    results_dir = build / "results"
+    for sub in ("executed", "html", "results"):
+        (build / sub).mkdir(parents=True, exist_ok=True)
+    summary_path = build / "results.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    for path in find_notebooks(args.notebooks, args.only):
+        stem = path.stem
+        (results_dir / f"{stem}.json").unlink(missing_ok=True)
+        print(f"running {path.name} ...", flush=True)
+        nb, seconds = execute(path, results_dir)
+        nbformat.write(nb, build / "executed" / path.name)
+        if args.store:
+            nbformat.write(nb, path)
+        if not args.no_html:
+            render_html(nb, build / "html" / f"{stem}.html")
+        rec = results_dir / f"{stem}.json"
+        numbers = json.loads(rec.read_text()) if rec.exists() else {}
+        summary[stem] = {"seconds": round(seconds, 1), "numbers": numbers}
+    summary = dict(sorted(summary.items()))
+    summary_path.write_text(json.dumps(summary, indent=2) + "\n")
+    print_summary(summary)
+    return 0
+
+
+def print_summary(summary: dict) -> None:
+    """Print one line per notebook: wall time and how many numbers it recorded."""
+    width = max((len(k) for k in summary), default=10)
+    print(f"\n{'notebook':<{width}}  {'seconds':>7}  numbers")
+    for name, entry in summary.items():
+        keys = ", ".join(list(entry["numbers"])[:4])
+        more = "" if len(entry["numbers"]) <= 4 else ", ..."
+        print(f"{name:<{width}}  {entry['seconds']:>7.1f}  {keys}{more}")
+    total = sum(e["seconds"] for e in summary.values())
+    print(f"{'total':<{width}}  {total:>7.1f}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

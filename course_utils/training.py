@@ -1,0 +1,231 @@
+"""The epoch loop shared by notebooks 03-07 (notebook 02 writes its loop out once).
+
+The loss is always defined in the notebook and passed in as ``loss_fn``; this
+module only batches, steps the optimiser and keeps a history.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+from tqdm import tqdm
+
+LossFn = Callable[[nn.Module, torch.Tensor], "tuple[torch.Tensor, Mapping[str, torch.Tensor | float]]"]
+OPTIMIZERS = ("adam", "adamw", "sgd")
+SCHEDULES = ("constant", "cosine", "onecycle")
+BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt}"  # no timings: stable text under nbval
+
+
+@dataclass
+class History:
+    """Per-epoch averages of every named loss term.
+
+    Attributes
+    ----------
+    train : dict of str to list of float
+        ``train["loss"][e]`` is the mean training loss of epoch ``e``; other
+        keys are the named terms returned by the loss function.
+    test : dict of str to list of float
+        The same terms on the test tensor after each epoch (empty without one).
+    seconds : float
+        Wall-clock training time.
+    """
+
+    train: dict[str, list[float]] = field(default_factory=dict)
+    test: dict[str, list[float]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def last(self, term: str = "loss", split: str = "train") -> float:
+        """Value of ``term`` after the final epoch on ``split`` ("train" or "test")."""
+        table = {"train": self.train, "test": self.test}.get(split)
+        if table is None:
+            raise ValueError(f"unknown split {split!r}; choose 'train' or 'test'.")
+        if term not in table:
+            raise KeyError(f"no term {term!r} in the {split} history; have {sorted(table)}.")
+        return table[term][-1]
+
+
+def _check_loss_output(out: object) -> tuple[torch.Tensor, Mapping[str, torch.Tensor | float]]:
+    msg = (
+        "loss_fn(model, x) must return (loss, terms): a scalar tensor that requires grad "
+        "and a dict of named float terms, e.g. `return loss, {'recon': recon.item()}`; "
+    )
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise TypeError(msg + f"got {type(out).__name__}.")
+    loss, terms = out
+    if not isinstance(loss, torch.Tensor) or loss.dim() != 0:
+        shape = tuple(loss.shape) if isinstance(loss, torch.Tensor) else type(loss).__name__
+        raise TypeError(msg + f"the loss was {shape} (reduce it with .mean() or .sum()).")
+    if not isinstance(terms, Mapping):
+        raise TypeError(msg + f"the terms were a {type(terms).__name__}.")
+    return loss, terms
+
+
+def make_optimizer(
+    params, name: str = "adam", *, lr: float = 1e-3, weight_decay: float = 0.0
+) -> torch.optim.Optimizer:
+    """Build an optimiser by name.
+
+    Parameters
+    ----------
+    params : iterable of torch.nn.Parameter
+        The parameters to optimise.
+    name : {"adam", "adamw", "sgd"}, default "adam"
+        Optimiser (SGD uses momentum 0.9).
+    lr : float, default 1e-3
+        Learning rate.
+    weight_decay : float, default 0.0
+        L2 penalty (decoupled for AdamW).
+
+    Returns
+    -------
+    optimizer : torch.optim.Optimizer
+    """
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    if name == "adamw":
+        return torch.optim.AdamW(params, lr=lr, weight_decay=weight_decay)
+    if name == "sgd":
+        return torch.optim.SGD(params, lr=lr, momentum=0.9, weight_decay=weight_decay)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {OPTIMIZERS}.")
+
+
+def _make_scheduler(opt, name: str, lr: float, total_steps: int):
+    if name == "constant":
+        return None
+    if name == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total_steps)
+    if name == "onecycle":
+        return torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=total_steps)
+    raise ValueError(f"unknown schedule {name!r}; choose one of {SCHEDULES}.")
+
+
+@torch.no_grad()
+def evaluate(
+    model: nn.Module, loss_fn: LossFn, x: torch.Tensor, *, batch_size: int = 1000
+) -> dict[str, float]:
+    """Mean loss and named terms of ``loss_fn`` over ``x``, in eval mode, without gradients.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+    loss_fn : callable
+        ``loss_fn(model, x_batch) -> (loss, terms)``, as for :func:`fit`.
+    x : torch.Tensor of shape (n, ...)
+        Inputs, on the model's device.
+    batch_size : int, default 1000
+
+    Returns
+    -------
+    means : dict of str to float
+        ``"loss"`` and every named term, averaged over examples (batch means
+        weighted by batch size).
+    """
+    was_training = model.training
+    model.eval()
+    sums: dict[str, float] = {}
+    for start in range(0, len(x), batch_size):
+        xb = x[start : start + batch_size]
+        loss, terms = _check_loss_output(loss_fn(model, xb))
+        for key, val in {"loss": loss, **terms}.items():
+            sums[key] = sums.get(key, 0.0) + float(val) * len(xb)
+    model.train(was_training)
+    return {key: val / len(x) for key, val in sums.items()}
+
+
+def fit(
+    model: nn.Module,
+    loss_fn: LossFn,
+    x_train: torch.Tensor,
+    *,
+    x_test: torch.Tensor | None = None,
+    epochs: int = 10,
+    batch_size: int = 128,
+    lr: float = 1e-3,
+    optimizer: str = "adam",
+    weight_decay: float = 0.0,
+    schedule: str = "constant",
+    seed: int = 0,
+    progress: bool = True,
+) -> History:
+    """Train ``model`` by minimising ``loss_fn`` with mini-batches sliced from in-memory tensors.
+
+    Each epoch draws a permutation from a generator seeded with ``seed + epoch``
+    and slices the batches from it (no DataLoader: the data is already a tensor).
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Already on the device of ``x_train``.
+    loss_fn : callable
+        ``loss_fn(model, x_batch) -> (loss, terms)`` where ``loss`` is a scalar
+        tensor and ``terms`` a dict of named floats (or 0-d tensors) to record.
+    x_train : torch.Tensor of shape (n, ...)
+        Training inputs.
+    x_test : torch.Tensor of shape (m, ...), optional
+        Evaluated with :func:`evaluate` after every epoch.
+    epochs : int, default 10
+    batch_size : int, default 128
+    lr : float, default 1e-3
+        Learning rate (the peak rate for ``schedule="onecycle"``).
+    optimizer : {"adam", "adamw", "sgd"}, default "adam"
+    weight_decay : float, default 0.0
+    schedule : {"constant", "cosine", "onecycle"}, default "constant"
+        Learning-rate schedule, stepped once per batch.
+    seed : int, default 0
+        Seed of the batch order.
+    progress : bool, default True
+        Show a tqdm bar over epochs (on stderr, without timings).
+
+    Returns
+    -------
+    history : History
+        Per-epoch means of the loss and of every named term.
+    """
+    if not isinstance(x_train, torch.Tensor) or x_train.dim() < 2 or len(x_train) == 0:
+        raise ValueError("x_train must be a non-empty tensor of shape (n, ...).")
+    if epochs < 1 or batch_size < 1:
+        raise ValueError(f"epochs and batch_size must be >= 1, got {epochs} and {batch_size}.")
+    n = len(x_train)
+    steps_per_epoch = math.ceil(n / batch_size)
+    opt = make_optimizer(model.parameters(), optimizer, lr=lr, weight_decay=weight_decay)
+    sched = _make_scheduler(opt, schedule, lr, epochs * steps_per_epoch)
+    gen = torch.Generator().manual_seed(seed)
+    history = History()
+    start_time = time.perf_counter()
+    bar = tqdm(range(epochs), desc="epochs", disable=not progress, file=sys.stderr,
+               bar_format=BAR_FORMAT, leave=False)
+    for _ in bar:
+        model.train()
+        perm = torch.randperm(n, generator=gen).to(x_train.device)
+        sums: dict[str, torch.Tensor | float] = {}
+        for start in range(0, n, batch_size):
+            xb = x_train[perm[start : start + batch_size]]
+            loss, terms = _check_loss_output(loss_fn(model, xb))
+            if not loss.requires_grad:
+                raise TypeError("loss_fn returned a loss that does not require grad; "
+                                "compute it from the model's output without .item() or no_grad().")
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            if sched is not None:
+                sched.step()
+            w = len(xb)
+            for key, val in {"loss": loss.detach(), **terms}.items():
+                val = val.detach() if isinstance(val, torch.Tensor) else val
+                sums[key] = sums.get(key, 0.0) + val * w
+        for key, total in sums.items():
+            history.train.setdefault(key, []).append(float(total) / n)
+        if x_test is not None:
+            for key, val in evaluate(model, loss_fn, x_test).items():
+                history.test.setdefault(key, []).append(val)
+    bar.close()
+    model.eval()
+    history.seconds = time.perf_counter() - start_time
+    return history
