@@ -6,10 +6,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: lecture test lab notebooks lint clean help
+.PHONY: lecture readme test lab notebooks lint clean help
 
 help:
-	@echo "make lecture    execute every notebook, render build/html, write build/results.json"
+	@echo "make lecture    execute every notebook; write build/html (index.html), build/slides, build/results.json"
+	@echo "make readme     rewrite README's run-time table from build/results.json (after make lecture)"
 	@echo "make test       unit tests, notebook checks (nbval), hygiene and lint"
 	@echo "make lab        start JupyterLab on notebooks/"
 	@echo "make notebooks  re-execute notebooks and store their outputs (developers)"
@@ -23,8 +24,11 @@ $(STAMP): pyproject.toml
 lecture: $(STAMP)
 	$(BIN)/python -m course_utils.lecture
 
+readme: $(STAMP)
+	$(BIN)/python -m course_utils.lecture --readme
+
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --durations=15 $(PYTEST_ARGS)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

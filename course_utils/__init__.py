@@ -6,24 +6,25 @@ plumbing they share. Importing it has no side effects.
 Modules
 -------
 config    run mode (``COURSE_FULL``) and data folder
-data      offline MNIST subset, opt-in full MNIST, toy manifolds
+data      offline MNIST subset, opt-in full MNIST
 training  the epoch loop ``fit`` and ``evaluate``
 metrics   PCA baseline, MSE, kNN accuracy, unrolling R^2, subspace angles, sparsity
 digits    a small digit classifier used as a digit-likeness meter
-plotting  figure helpers (each returns a Figure)
+plotting  image grids, reconstructions, latent scatter, loss curves (each returns a Figure)
+geometry  toy data (2-D cloud, swiss roll, S-curve) and their plots
 seeding   ``seed_everything`` and ``get_device``
 results   ``Results`` recorder for ``build/results.json`` and ``fmt``
 """
 
 from course_utils.config import by_mode, data_dir, full_mode
-from course_utils.data import (
-    DataUnavailableError,
-    load_dataset,
-    load_mnist,
+from course_utils.data import DataUnavailableError, load_dataset, load_mnist
+from course_utils.digits import digit_likeness, train_digit_classifier
+from course_utils.geometry import (
     make_gaussian_cloud,
     make_manifold,
+    plot_manifold_3d,
+    plot_projection_2d,
 )
-from course_utils.digits import digit_likeness, train_digit_classifier
 from course_utils.metrics import (
     PCA,
     fit_pca,
@@ -37,8 +38,6 @@ from course_utils.plotting import (
     plot_history,
     plot_images,
     plot_latent,
-    plot_manifold_3d,
-    plot_projection_2d,
     plot_reconstructions,
 )
 from course_utils.results import Results, fmt

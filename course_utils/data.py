@@ -1,4 +1,4 @@
-"""Datasets for the lecture: offline MNIST subset, opt-in full MNIST, toy geometry.
+"""MNIST for the lecture: the offline subset (default) and opt-in full MNIST.
 
 Every loader returns tensors held in memory; nothing here touches the network
 unless full MNIST was asked for (``full=True`` or ``COURSE_FULL=1``).
@@ -7,6 +7,7 @@ unless full MNIST was asked for (``full=True`` or ``COURSE_FULL=1``).
 from __future__ import annotations
 
 import functools
+import math
 import socket
 from pathlib import Path
 
@@ -16,7 +17,6 @@ import torch
 from course_utils.config import data_dir, full_mode
 
 SPLITS = ("train", "test")
-MANIFOLDS = ("swiss_roll", "s_curve")
 N_TEST_SUBSET = 1000
 MNIST_FILES = (
     "train-images-idx3-ubyte",
@@ -144,13 +144,61 @@ def _missing_files(folder: Path) -> list[str]:
     return [f for f in MNIST_FILES if not (raw / f).exists() and not (raw / f"{f}.gz").exists()]
 
 
+def _network_reachable(host: str = "ossci-datasets.s3.amazonaws.com", port: int = 443,
+                       timeout: float = 3.0) -> bool:
+    """Whether a TCP connection to ``host`` opens within ``timeout`` seconds in total.
+
+    Name resolution ignores socket timeouts and can hang for a long time on a
+    machine without network, so the probe runs in a daemon thread and is
+    abandoned after ``timeout`` seconds.
+    """
+    import threading
+
+    ok = threading.Event()
+
+    def probe() -> None:
+        try:
+            socket.create_connection((host, port), timeout=timeout).close()
+            ok.set()
+        except OSError:
+            pass
+
+    worker = threading.Thread(target=probe, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    return ok.is_set()
+
+
+def _read_idx(path: Path) -> torch.Tensor:
+    """Read an IDX file of unsigned bytes (plain or ``.gz``) as a uint8 tensor."""
+    import gzip
+
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        data = f.read()
+    zero, dtype, ndim = data[0:2], data[2], data[3]
+    if zero != b"\x00\x00" or dtype != 0x08 or not 1 <= ndim <= 3:
+        raise ValueError(f"{path.name} is not an IDX file of unsigned bytes")
+    shape = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
+    body = data[4 + 4 * ndim :]
+    if len(body) != math.prod(shape):
+        raise ValueError(f"{path.name} holds {len(body)} values, its header says {shape}")
+    return torch.frombuffer(bytearray(body), dtype=torch.uint8).reshape(shape)
+
+
+def _raw_file(raw: Path, name: str) -> Path:
+    plain = raw / name
+    return plain if plain.exists() else raw / f"{name}.gz"
+
+
 @functools.lru_cache(maxsize=2)
 def _load_full(folder: str, train: bool, download: bool) -> tuple[torch.Tensor, torch.Tensor]:
-    from torchvision.datasets import MNIST
-
     root = Path(folder)
+    raw = root / "MNIST" / "raw"
     missing = _missing_files(root)
-    if missing and download:
+    if missing and download and _network_reachable():
+        from torchvision.datasets import MNIST
+
         old_timeout = socket.getdefaulttimeout()
         socket.setdefaulttimeout(10)  # fail fast instead of hanging when offline
         try:
@@ -163,95 +211,30 @@ def _load_full(folder: str, train: bool, download: bool) -> tuple[torch.Tensor, 
     if missing:
         raise DataUnavailableError(
             "Full MNIST was requested (COURSE_FULL=1 or full=True) but these files are "
-            f"missing from {root / 'MNIST' / 'raw'}: {', '.join(missing)}"
+            f"missing from {raw}: {', '.join(missing)}"
             + ("" if download else " (download=False)")
             + ". Download them on a machine with internet access (for example with "
             "torchvision.datasets.MNIST(root, download=True)) and copy the four "
-            f"files into {root / 'MNIST' / 'raw'}, set COURSE_DATA_DIR to the folder that "
+            f"files into {raw}, set COURSE_DATA_DIR to the folder that "
             "holds MNIST/raw, or unset COURSE_FULL to use the offline 5,000-image subset."
         )
+    prefix = "train" if train else "t10k"
     try:
-        ds = MNIST(str(root), train=train, download=False)
-        x = ds.data.to(torch.float32).div_(255.0).unsqueeze(1)
-        y = ds.targets.to(torch.int64)
-    except Exception as err:
+        images = _read_idx(_raw_file(raw, f"{prefix}-images-idx3-ubyte"))
+        labels = _read_idx(_raw_file(raw, f"{prefix}-labels-idx1-ubyte"))
+        if images.dim() != 3 or labels.dim() != 1 or len(images) != len(labels):
+            raise ValueError(f"shapes {tuple(images.shape)} and {tuple(labels.shape)} do not match")
+    except Exception as err:  # noqa: BLE001 - any failure means: unreadable
         raise DataUnavailableError(
-            f"The MNIST files in {root / 'MNIST' / 'raw'} could not be read ({err}). "
+            f"The MNIST files in {raw} could not be read ({err}). "
             "Delete them and copy fresh ones from a machine with internet access."
         ) from None
-    return x.contiguous(), y
-
-
-def make_gaussian_cloud(
-    n: int = 200, *, angle_deg: float = 30.0, stds: tuple[float, float] = (2.0, 0.5), seed: int = 0
-) -> torch.Tensor:
-    """A correlated 2-D Gaussian cloud, the slide's "PCA with N=2 and M=1" data.
-
-    Parameters
-    ----------
-    n : int, default 200
-        Number of points.
-    angle_deg : float, default 30
-        Direction of largest spread, in degrees from the x-axis.
-    stds : tuple of float, default (2.0, 0.5)
-        Standard deviations along the major and minor axis.
-    seed : int, default 0
-        Seed of the generator (independent of the global seed).
-
-    Returns
-    -------
-    X : torch.Tensor of shape (n, 2), float32
-        Points centred near (1, 2) (not at the origin, so centring matters).
-    """
-    if n < 2:
-        raise ValueError(f"n must be at least 2, got {n}")
-    rng = np.random.default_rng(seed)
-    a = np.deg2rad(angle_deg)
-    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
-    z = rng.standard_normal((n, 2)) * np.asarray(stds)
-    return torch.from_numpy((z @ rot.T + np.array([1.0, 2.0])).astype(np.float32))
-
-
-def make_manifold(
-    name: str = "swiss_roll", n: int = 1500, *, noise: float = 0.0, seed: int = 0
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """A 2-D manifold embedded in 3-D (scikit-learn's swiss roll or S-curve).
-
-    Parameters
-    ----------
-    name : {"swiss_roll", "s_curve"}, default "swiss_roll"
-        Which manifold.
-    n : int, default 1500
-        Number of points.
-    noise : float, default 0.0
-        Standard deviation of Gaussian noise added to the points.
-    seed : int, default 0
-        Seed of the generator.
-
-    Returns
-    -------
-    X : torch.Tensor of shape (n, 3), float32
-        The points.
-    coords : torch.Tensor of shape (n, 2), float32
-        The true 2-D coordinates of each point on the manifold: column 0 runs
-        along the rolled-up direction (use it as the colour), column 1 is the
-        height (``X[:, 1]``). A code that "unrolls" the manifold predicts both
-        linearly (see :func:`course_utils.unrolling_r2`).
-    """
-    from sklearn.datasets import make_s_curve, make_swiss_roll
-
-    makers = {"swiss_roll": make_swiss_roll, "s_curve": make_s_curve}
-    if name not in makers:
-        raise ValueError(f"unknown manifold {name!r}; choose one of {MANIFOLDS}.")
-    X, t = makers[name](n_samples=n, noise=noise, random_state=seed)
-    coords = np.stack([t, X[:, 1]], axis=1)
-    return torch.from_numpy(X.astype(np.float32)), torch.from_numpy(coords.astype(np.float32))
+    x = images.to(torch.float32).div_(255.0).unsqueeze(1)
+    return x.contiguous(), labels.to(torch.int64)
 
 
 __all__ = [
     "DataUnavailableError",
     "load_dataset",
     "load_mnist",
-    "make_gaussian_cloud",
-    "make_manifold",
 ]

@@ -13,6 +13,8 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from course_utils.training import History
+
 
 def _axes(ax: Axes | None, figsize: tuple[float, float], projection: str | None = None) -> Axes:
     if ax is not None:
@@ -173,7 +175,7 @@ def plot_latent(
 
 
 def plot_history(
-    history,
+    history: History | Mapping[str, Sequence[float]],
     *,
     terms: Sequence[str] | None = None,
     split: str = "train",
@@ -204,7 +206,7 @@ def plot_history(
     """
     if isinstance(history, Mapping):
         curves = {k: list(v) for k, v in history.items()}
-    elif hasattr(history, "train"):
+    elif isinstance(history, History):
         parts = {"train": [("", history.train)], "test": [("", history.test)],
                  "both": [("train ", history.train), ("test ", history.test)]}
         if split not in parts:
@@ -233,98 +235,6 @@ def plot_history(
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.legend(fontsize="small")
-    if title:
-        ax.set_title(title)
-    return ax.figure
-
-
-def plot_manifold_3d(
-    X: torch.Tensor,
-    color: torch.Tensor | None = None,
-    *,
-    ax: Axes | None = None,
-    title: str | None = None,
-    elev: float = 10,
-    azim: float = -70,
-) -> Figure:
-    """3-D scatter of points on a manifold, coloured by their manifold coordinate.
-
-    Parameters
-    ----------
-    X : torch.Tensor of shape (n, 3)
-    color : torch.Tensor of shape (n,), optional
-    ax : mpl_toolkits.mplot3d.axes3d.Axes3D, optional
-        Must be a 3-D axes (``fig.add_subplot(projection="3d")``).
-    title : str, optional
-    elev, azim : float
-        View angles.
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-    """
-    X = torch.as_tensor(X).detach().cpu()
-    if X.dim() != 2 or X.shape[1] != 3:
-        raise ValueError(f"X must have shape (n, 3), got {tuple(X.shape)}")
-    if ax is not None and getattr(ax, "name", "") != "3d":
-        raise ValueError("ax must be a 3-D axes: fig.add_subplot(projection='3d')")
-    ax = _axes(ax, (5, 4.5), projection="3d")
-    c = None if color is None else torch.as_tensor(color).detach().cpu().numpy()
-    ax.scatter(X[:, 0], X[:, 1], X[:, 2], c=c, cmap="viridis", s=4)
-    ax.view_init(elev=elev, azim=azim)
-    if title:
-        ax.set_title(title)
-    return ax.figure
-
-
-def plot_projection_2d(
-    X: torch.Tensor,
-    mean: torch.Tensor,
-    direction: torch.Tensor,
-    *,
-    ax: Axes | None = None,
-    title: str | None = None,
-    n_errors: int | None = None,
-) -> Figure:
-    """2-D points, a line through ``mean`` along ``direction``, projections and error segments.
-
-    This is the slide "A picture of PCA with N=2 and M=1".
-
-    Parameters
-    ----------
-    X : torch.Tensor of shape (n, 2)
-    mean : torch.Tensor of shape (2,)
-        A point on the line.
-    direction : torch.Tensor of shape (2,)
-        Direction of the line (normalised here).
-    ax : matplotlib.axes.Axes, optional
-    title : str, optional
-    n_errors : int, optional
-        Draw error segments for the first ``n_errors`` points only (default: all).
-
-    Returns
-    -------
-    fig : matplotlib.figure.Figure
-    """
-    X = torch.as_tensor(X).detach().cpu().double()
-    mean = torch.as_tensor(mean).detach().cpu().double().reshape(-1)
-    u = torch.as_tensor(direction).detach().cpu().double().reshape(-1)
-    if X.dim() != 2 or X.shape[1] != 2 or mean.shape != (2,) or u.shape != (2,):
-        raise ValueError("X must be (n, 2), mean and direction (2,); got "
-                         f"{tuple(X.shape)}, {tuple(mean.shape)}, {tuple(u.shape)}")
-    u = u / u.norm()
-    proj = mean + ((X - mean) @ u)[:, None] * u
-    ax = _axes(ax, (5, 4.5))
-    m = len(X) if n_errors is None else n_errors
-    for p, q in zip(X[:m], proj[:m], strict=True):
-        ax.plot([p[0], q[0]], [p[1], q[1]], color="tab:blue", lw=0.6, alpha=0.6)
-    ax.scatter(X[:, 0], X[:, 1], s=10, color="tab:red", label="data", zorder=3)
-    ax.scatter(proj[:, 0], proj[:, 1], s=6, color="tab:green", label="projection", zorder=3)
-    t = torch.linspace(-1, 1, 2, dtype=torch.float64)[:, None] * (X - mean).norm(dim=1).max()
-    line = mean + t * u
-    ax.plot(line[:, 0], line[:, 1], color="k", lw=1.5, label="principal direction")
-    ax.set_aspect("equal")
-    ax.legend(fontsize="small", loc="upper left")
     if title:
         ax.set_title(title)
     return ax.figure

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import torch
@@ -68,7 +68,7 @@ def _check_loss_output(out: object) -> tuple[torch.Tensor, Mapping[str, torch.Te
 
 
 def make_optimizer(
-    params, name: str = "adam", *, lr: float = 1e-3, weight_decay: float = 0.0
+    params: Iterable[nn.Parameter], name: str = "adam", *, lr: float = 1e-3, weight_decay: float = 0.0
 ) -> torch.optim.Optimizer:
     """Build an optimiser by name.
 

@@ -1,0 +1,175 @@
+"""Toy geometry for the PCA and manifold demos: the data and its plots.
+
+The data: a correlated 2-D Gaussian cloud and 2-D manifolds rolled up in 3-D.
+The plot helpers, like every plot helper, each take an optional ``ax``, draws, returns the Figure
+and never calls ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from course_utils.plotting import _axes
+
+MANIFOLDS = ("swiss_roll", "s_curve")
+
+
+def make_gaussian_cloud(
+    n: int = 200, *, angle_deg: float = 30.0, stds: tuple[float, float] = (2.0, 0.5), seed: int = 0
+) -> torch.Tensor:
+    """A correlated 2-D Gaussian cloud, the slide's "PCA with N=2 and M=1" data.
+
+    Parameters
+    ----------
+    n : int, default 200
+        Number of points.
+    angle_deg : float, default 30
+        Direction of largest spread, in degrees from the x-axis.
+    stds : tuple of float, default (2.0, 0.5)
+        Standard deviations along the major and minor axis.
+    seed : int, default 0
+        Seed of the generator (independent of the global seed).
+
+    Returns
+    -------
+    X : torch.Tensor of shape (n, 2), float32
+        Points centred near (1, 2) (not at the origin, so centring matters).
+    """
+    if n < 2:
+        raise ValueError(f"n must be at least 2, got {n}")
+    rng = np.random.default_rng(seed)
+    a = np.deg2rad(angle_deg)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    z = rng.standard_normal((n, 2)) * np.asarray(stds)
+    return torch.from_numpy((z @ rot.T + np.array([1.0, 2.0])).astype(np.float32))
+
+
+def make_manifold(
+    name: str = "swiss_roll", n: int = 1500, *, noise: float = 0.0, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """A 2-D manifold embedded in 3-D (scikit-learn's swiss roll or S-curve).
+
+    Parameters
+    ----------
+    name : {"swiss_roll", "s_curve"}, default "swiss_roll"
+        Which manifold.
+    n : int, default 1500
+        Number of points.
+    noise : float, default 0.0
+        Standard deviation of Gaussian noise added to the points.
+    seed : int, default 0
+        Seed of the generator.
+
+    Returns
+    -------
+    X : torch.Tensor of shape (n, 3), float32
+        The points.
+    coords : torch.Tensor of shape (n, 2), float32
+        The true 2-D coordinates of each point on the manifold: column 0 runs
+        along the rolled-up direction (use it as the colour), column 1 is the
+        height (``X[:, 1]``). A code that "unrolls" the manifold predicts both
+        linearly (see :func:`course_utils.unrolling_r2`).
+    """
+    from sklearn.datasets import make_s_curve, make_swiss_roll
+
+    makers = {"swiss_roll": make_swiss_roll, "s_curve": make_s_curve}
+    if name not in makers:
+        raise ValueError(f"unknown manifold {name!r}; choose one of {MANIFOLDS}.")
+    X, t = makers[name](n_samples=n, noise=noise, random_state=seed)
+    coords = np.stack([t, X[:, 1]], axis=1)
+    return torch.from_numpy(X.astype(np.float32)), torch.from_numpy(coords.astype(np.float32))
+
+
+def plot_manifold_3d(
+    X: torch.Tensor,
+    color: torch.Tensor | None = None,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    elev: float = 10,
+    azim: float = -70,
+) -> Figure:
+    """3-D scatter of points on a manifold, coloured by their manifold coordinate.
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n, 3)
+    color : torch.Tensor of shape (n,), optional
+    ax : mpl_toolkits.mplot3d.axes3d.Axes3D, optional
+        Must be a 3-D axes (``fig.add_subplot(projection="3d")``).
+    title : str, optional
+    elev, azim : float
+        View angles.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    X = torch.as_tensor(X).detach().cpu()
+    if X.dim() != 2 or X.shape[1] != 3:
+        raise ValueError(f"X must have shape (n, 3), got {tuple(X.shape)}")
+    if ax is not None and getattr(ax, "name", "") != "3d":
+        raise ValueError("ax must be a 3-D axes: fig.add_subplot(projection='3d')")
+    ax = _axes(ax, (5, 4.5), projection="3d")
+    c = None if color is None else torch.as_tensor(color).detach().cpu().numpy()
+    ax.scatter(X[:, 0], X[:, 1], X[:, 2], c=c, cmap="viridis", s=4)
+    ax.view_init(elev=elev, azim=azim)
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
+def plot_projection_2d(
+    X: torch.Tensor,
+    mean: torch.Tensor,
+    direction: torch.Tensor,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    n_errors: int | None = None,
+) -> Figure:
+    """2-D points, a line through ``mean`` along ``direction``, projections and error segments.
+
+    This is the slide "A picture of PCA with N=2 and M=1".
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n, 2)
+    mean : torch.Tensor of shape (2,)
+        A point on the line.
+    direction : torch.Tensor of shape (2,)
+        Direction of the line (normalised here).
+    ax : matplotlib.axes.Axes, optional
+    title : str, optional
+    n_errors : int, optional
+        Draw error segments for the first ``n_errors`` points only (default: all).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    X = torch.as_tensor(X).detach().cpu().double()
+    mean = torch.as_tensor(mean).detach().cpu().double().reshape(-1)
+    u = torch.as_tensor(direction).detach().cpu().double().reshape(-1)
+    if X.dim() != 2 or X.shape[1] != 2 or mean.shape != (2,) or u.shape != (2,):
+        raise ValueError("X must be (n, 2), mean and direction (2,); got "
+                         f"{tuple(X.shape)}, {tuple(mean.shape)}, {tuple(u.shape)}")
+    u = u / u.norm()
+    proj = mean + ((X - mean) @ u)[:, None] * u
+    ax = _axes(ax, (5, 4.5))
+    m = len(X) if n_errors is None else n_errors
+    for p, q in zip(X[:m], proj[:m], strict=True):
+        ax.plot([p[0], q[0]], [p[1], q[1]], color="tab:blue", lw=0.6, alpha=0.6)
+    ax.scatter(X[:, 0], X[:, 1], s=10, color="tab:red", label="data", zorder=3)
+    ax.scatter(proj[:, 0], proj[:, 1], s=6, color="tab:green", label="projection", zorder=3)
+    t = torch.linspace(-1, 1, 2, dtype=torch.float64)[:, None] * (X - mean).norm(dim=1).max()
+    line = mean + t * u
+    ax.plot(line[:, 0], line[:, 1], color="k", lw=1.5, label="principal direction")
+    ax.set_aspect("equal")
+    ax.legend(fontsize="small", loc="upper left")
+    if title:
+        ax.set_title(title)
+    return ax.figure
