@@ -1,10 +1,13 @@
 """Execute the lecture notebooks and render them: ``python -m course_utils.lecture``.
 
 ``make lecture`` calls this. Each notebook runs from a fresh kernel; the
-executed copy goes to ``build/executed/``, its HTML page to ``build/html/``, and
-its wall time plus the numbers it recorded (see :class:`course_utils.Results`)
-to ``build/results.json``. Nothing is written next to the notebooks unless
-``--store`` is given (developers use it to refresh the committed outputs).
+executed copy goes to ``build/executed/``, its HTML page to ``build/html/``, its
+reveal.js deck to ``build/slides/``, and its wall time plus the numbers it recorded
+(see :class:`course_utils.Results`) to ``build/results.json``; ``build/html/index.html``
+lists them all (see :mod:`course_utils.site`; pages and decks work offline).
+Nothing is written next to the notebooks unless ``--store`` is given (developers use
+it to refresh the committed outputs). ``--readme`` runs nothing: it rewrites the
+run-time table in ``README.md`` from ``build/results.json`` (``make readme``).
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
+from course_utils import site
+from course_utils.config import full_mode
 from course_utils.results import RESULTS_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,14 +71,6 @@ def execute(path: Path, results_dir: Path | None, *, timeout: int = 600):
     return nb, seconds
 
 
-def render_html(nb, out: Path) -> None:
-    """Write ``nb`` as a standalone HTML page."""
-    from nbconvert import HTMLExporter
-
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    out.write_text(body, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("only", nargs="*", help="notebook prefixes to run, e.g. 01 02 (default: all)")
@@ -80,17 +78,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build", type=Path, default=ROOT / "build")
     parser.add_argument("--store", action="store_true",
                         help="write the executed outputs back into notebooks/ (developers)")
-    parser.add_argument("--no-html", action="store_true", help="skip rendering")
+    parser.add_argument("--no-html", action="store_true", help="skip pages, decks and index")
+    parser.add_argument("--readme", nargs="?", const=ROOT / "README.md", type=Path,
+                        metavar="README",
+                        help="run nothing; rewrite README's run-time table from results.json")
     args = parser.parse_args(argv)
+    build = args.build.resolve()
+    summary_path = build / "results.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    if args.readme:
+        return update_readme(args.readme, summary, find_notebooks(args.notebooks))
 
     import nbformat
 
-    build = args.build.resolve()
     results_dir = build / "results"
-    for sub in ("executed", "html", "results"):
+    for sub in ("executed", "html", "slides", "results"):
         (build / sub).mkdir(parents=True, exist_ok=True)
-    summary_path = build / "results.json"
-    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    if not args.no_html:
+        site.copy_assets(build)
     for path in find_notebooks(args.notebooks, args.only):
         stem = path.stem
         (results_dir / f"{stem}.json").unlink(missing_ok=True)
@@ -100,13 +105,55 @@ def main(argv: list[str] | None = None) -> int:
         if args.store:
             nbformat.write(nb, path)
         if not args.no_html:
-            render_html(nb, build / "html" / f"{stem}.html")
+            site.render_page(nb, build / "html" / f"{stem}.html", build)
+            site.render_deck(nb, build / "slides" / f"{stem}.slides.html", build)
         rec = results_dir / f"{stem}.json"
         numbers = json.loads(rec.read_text()) if rec.exists() else {}
-        summary[stem] = {"seconds": round(seconds, 1), "numbers": numbers}
+        summary[stem] = {"seconds": round(seconds, 1), "numbers": numbers,
+                         "mode": "full" if full_mode() else "default", "cpus": os.cpu_count()}
     summary = dict(sorted(summary.items()))
     summary_path.write_text(json.dumps(summary, indent=2) + "\n")
+    if not args.no_html:
+        index = site.write_index(build, find_notebooks(args.notebooks), summary)
+        print(f"site: {index}  decks: {build / 'slides'}")
     print_summary(summary)
+    return 0
+
+
+README_START, README_END = "<!-- runtimes:start -->", "<!-- runtimes:end -->"
+
+
+def runtime_table(summary: dict, notebooks: list[Path]) -> str:
+    """Markdown table of each notebook's default-mode wall time from ``results.json``."""
+    rows = ["| # | notebook | wall time (s) | recorded numbers |", "|---|---|---:|---:|"]
+    total, cpus = 0.0, set()
+    for path in notebooks:
+        entry = summary.get(path.stem)
+        if entry and entry.get("mode", "default") == "default":
+            total += entry["seconds"]
+            cpus.add(entry.get("cpus"))
+            rows.append(f"| {path.stem[:2]} | `{path.stem}` | {entry['seconds']:.1f} "
+                        f"| {len(entry['numbers'])} |")
+        else:
+            rows.append(f"| {path.stem[:2]} | `{path.stem}` | not measured | |")
+    rows.append(f"| | **total** | **{total:.1f}** | |")
+    cores = ", ".join(f"{c}-core" for c in sorted(c for c in cpus if c)) or "unknown"
+    return ("Wall time of each notebook from a fresh kernel (kernel start included), default\n"
+            f"mode, CPU ({cores}), as measured by `make lecture`. Generated from\n"
+            "`build/results.json` by `make readme`; do not edit by hand.\n\n" + "\n".join(rows))
+
+
+def update_readme(readme: Path, summary: dict, notebooks: list[Path]) -> int:
+    """Replace the block between the runtimes markers in ``readme`` with :func:`runtime_table`."""
+    text = readme.read_text(encoding="utf-8")
+    pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"{readme} has no {README_START} ... {README_END} block")
+    if not summary:
+        raise SystemExit("no build/results.json yet: run `make lecture` first")
+    block = f"{README_START}\n{runtime_table(summary, notebooks)}\n{README_END}"
+    readme.write_text(pattern.sub(lambda _: block, text), encoding="utf-8")
+    print(f"updated the run-time table in {readme}")
     return 0
 
 
