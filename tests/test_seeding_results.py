@@ -29,20 +29,6 @@ def test_get_device_cpu_and_errors(monkeypatch):
         cu.get_device("cuda")
 
 
-def test_get_device_prefers_cuda_when_present(monkeypatch):
-    monkeypatch.delenv("COURSE_DEVICE", raising=False)
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    assert cu.get_device().type == "cuda"
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: True)
-    assert cu.get_device().type == "mps"
-    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
-    assert cu.get_device().type == "cpu"
-    monkeypatch.setenv("COURSE_DEVICE", "cpu")
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    assert cu.get_device().type == "cpu"
-
-
 def test_fmt_rounds_and_drops_negative_zero():
     assert cu.fmt(-0.0001) == "0.000"
     assert cu.fmt(1.23456, 2) == "1.23"

@@ -1,0 +1,33 @@
+"""Repeatability: every notebook, executed twice from fresh kernels, records identical numbers.
+
+Uses the session fixture ``notebook_numbers(stem, run)`` (tests/conftest.py): run 1 is
+shared with the goal tests, run 2 is executed only here, so each notebook runs twice.
+"""
+
+import pytest
+from conftest import NOTEBOOKS
+
+STEMS = [p.stem for p in NOTEBOOKS]
+
+
+def describe_differences(first: dict, second: dict) -> str:
+    keys = sorted(set(first) | set(second))
+    lines = [f"  {k}: {first.get(k, '<missing>')!r} then {second.get(k, '<missing>')!r}"
+             for k in keys if first.get(k, "<missing>") != second.get(k, "<missing>")]
+    return "\n".join(lines)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_numbers_repeat_exactly(notebook_numbers, stem):
+    first = notebook_numbers(stem, 1)
+    second = notebook_numbers(stem, 2)
+    assert first, f"{stem} recorded no numbers with results.record(...)"
+    assert first == second, (
+        f"{stem}: numbers differ between two fresh-kernel runs:\n"
+        + describe_differences(first, second))
+
+
+def test_describe_differences():
+    text = describe_differences({"a": 1, "b": 2.0}, {"a": 1, "b": 2.5, "c": 3})
+    assert "b: 2.0 then 2.5" in text and "c: '<missing>' then 3" in text and "a:" not in text
