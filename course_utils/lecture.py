@@ -38,11 +38,30 @@ def find_notebooks(folder: Path, only: list[str] | None = None) -> list[Path]:
     return found
 
 
+def _merge_streams(outputs: list) -> list:
+    """Join consecutive stdout/stderr chunks and keep what a terminal shows after each ``\\r``."""
+    merged: list = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and merged
+                and merged[-1].get("output_type") == "stream" and merged[-1]["name"] == out["name"]):
+            merged[-1]["text"] += out["text"]
+        else:
+            merged.append(out)
+    for out in merged:
+        if out.get("output_type") == "stream" and "\r" in out["text"]:
+            out["text"] = "\n".join(line.rstrip("\r").split("\r")[-1]
+                                    for line in out["text"].split("\n"))
+    return [o for o in merged if o.get("output_type") != "stream" or o["text"].strip()]
+
+
 def normalise(nb) -> None:
-    """Drop per-run metadata (timestamps) so an unchanged notebook re-executes to the same file."""
+    """Drop per-run metadata (timestamps) and merge progress-bar chunks, so an unchanged
+    notebook re-executes to the same, small file."""
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
         cell.metadata.pop("ExecuteTime", None)
+        if cell.cell_type == "code":
+            cell.outputs = _merge_streams(cell.outputs)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
                                  "name": KERNEL}
     nb.metadata.pop("widgets", None)

@@ -23,6 +23,9 @@ def pytest_configure(config):
     # Stored notebook outputs are for the default mode; kernels inherit this environment.
     os.environ["COURSE_FULL"] = "0"
     os.environ.pop("COURSE_RESULTS_DIR", None)
+    # Two pytest workers each run a 2-thread kernel on 2 cores: let idle OpenMP threads sleep
+    # instead of spinning (numerics are unchanged; only scheduling is).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
 @pytest.hookimpl(tryfirst=True)
