@@ -18,7 +18,7 @@ def test_progress_bar_chunks_collapse_to_what_a_terminal_shows():
 
 
 def test_normalise_drops_timestamps_and_sets_kernel():
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1", metadata={"execution": {"x": 1}})])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1", metadata={"execution": {"shell.execute_reply": "2026-01-01T00:00:00Z"}})])
     normalise(nb)
     assert "execution" not in nb.cells[0].metadata
     assert nb.metadata["kernelspec"]["name"] == "python3"
