@@ -1,0 +1,96 @@
+"""Goals of issue 4: the caveats of notebook 04 and the regulariser effects of notebook 05.
+
+Each test reads the numbers a notebook recorded (``notebook_numbers`` executes it once per
+session) and fails when a demonstrated effect disappears.
+"""
+
+import pytest
+import torch
+
+NB04 = "04_caveats_and_dangers"
+NB05 = "05_regularized_autoencoders"
+MODELS = ("plain", "sparse", "denoising", "contractive")
+NOISE_KEYS = ("noise_02", "noise_04", "noise_06")
+
+
+# ---------------------------------------------------------------- notebook 04
+
+
+@pytest.fixture(scope="module")
+def nb04(notebook_numbers):
+    return notebook_numbers(NB04)
+
+
+@pytest.fixture(scope="module")
+def nb05(notebook_numbers):
+    return notebook_numbers(NB05)
+
+
+def test_loss_is_indifferent_to_an_invertible_map_of_the_code(nb04):
+    assert nb04["invertible_map_mse_gap"] < 1e-5
+    # PCA's own code is uncorrelated; the rotated one (same error) is not
+    assert nb04["pca_code_corr"] < 1e-3
+    assert nb04["pca_rotated_code_corr"] > 0.1
+
+
+def test_one_dimensional_code_memorises_the_training_images(nb04):
+    assert nb04["index_ae_train_mse"] < 0.005
+    assert nb04["index_ae_train_mse"] < nb04["pca1_few_train_mse"] / 10
+    assert nb04["index_ae_test_mse"] > nb04["pca1_few_test_mse"], "memorising AE should generalise worse than PCA-1"
+    assert nb04["index_ae_test_over_train"] > 20, "memorisation gap collapsed"
+
+
+def test_memorising_decoder_is_a_lookup_table(nb04):
+    assert nb04["index_ae_sweep_copies"] > 0.5 > nb04["pca1_sweep_copies"]
+    assert nb04["index_ae_test_copies"] > 0.3 > nb04["pca1_test_copies"]
+
+
+def test_overcomplete_code_copies_non_digits(nb04):
+    for key in ("digits_shifted_3_px", "inverted_box"):
+        assert nb04[f"over_relerr_{key}"] < nb04["pca32_relerr_test_digits"], key
+        assert nb04[f"over_relerr_{key}"] < 0.5 * nb04[f"pca32_relerr_{key}"], key
+    assert nb04["over_relerr_noise_box"] < 0.7 * nb04["pca32_relerr_noise_box"]
+
+
+def test_random_codes_fall_into_holes(nb04):
+    assert nb04["holes_m16_random_likeness"] < nb04["holes_m16_test_likeness"] - 0.1
+    assert nb04["holes_m16_random_confident"] < 0.5 * nb04["holes_m16_test_confident"]
+    assert nb04["holes_m16_random_distance"] > 2 * nb04["holes_m16_test_distance"]
+    # decoded real codes are rated almost like real digits
+    assert nb04["holes_m16_test_likeness"] > nb04["holes_ref_digits_likeness"] - 0.05
+
+
+# ---------------------------------------------------------------- notebook 05
+
+
+def test_all_four_models_reconstruct(nb05):
+    for name in MODELS:
+        assert nb05[f"{name}_clean"] < 0.03, name
+
+
+def test_sparse_code_is_sparser_than_plain(nb05):
+    assert nb05["sparse_near_zero"] > nb05["plain_near_zero"] + 0.3
+    assert nb05["sparse_Hoyer"] > nb05["plain_Hoyer"] + 0.2
+
+
+@pytest.mark.parametrize("noise", NOISE_KEYS)
+def test_denoising_beats_plain_on_noisy_input(nb05, noise):
+    assert nb05[f"denoising_{noise}"] < nb05[f"plain_{noise}"]
+
+
+def test_contractive_code_is_smoother_than_plain(nb05):
+    assert nb05["contractive_J_F"] < 0.6 * nb05["plain_J_F"]
+    assert nb05["contractive_code_change"] < 0.8 * nb05["plain_code_change"]
+    assert nb05["contractive_J_F"] == min(nb05[f"{name}_J_F"] for name in MODELS)
+
+
+def test_sigmoid_jacobian_closed_form_matches_autograd():
+    """The formula of notebook 05: ||J||_F^2 = sum_j (h_j (1 - h_j))^2 sum_i W_ji^2."""
+    torch.manual_seed(0)
+    layer = torch.nn.Linear(784, 50)
+    x = torch.rand(4, 784)
+    J = torch.func.vmap(torch.func.jacrev(lambda v: torch.sigmoid(layer(v))))(x)   # (4, 50, 784)
+    with torch.no_grad():
+        h = torch.sigmoid(layer(x))
+        closed = (h * (1 - h)).pow(2) @ layer.weight.pow(2).sum(dim=1)
+    torch.testing.assert_close(J.pow(2).sum(dim=(1, 2)), closed, rtol=1e-5, atol=1e-6)
