@@ -55,7 +55,8 @@ class Results:
         Parameters
         ----------
         name : str
-            Key in ``build/results.json``.
+            Key in ``build/results.json``. End timings with ``_seconds``: the
+            repeatability test skips those keys (everything else must repeat exactly).
         value : float, int, bool, str or 0-d tensor
         digits : int, default 4
             Decimal places kept for floats.
