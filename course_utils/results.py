@@ -55,7 +55,7 @@ class Results:
         Parameters
         ----------
         name : str
-            Key in ``build/results.json``. End timings with ``_seconds``: the
+            Key in ``build/results.json``. Name timings with ``_seconds`` in the key: the
             repeatability test skips those keys (everything else must repeat exactly).
         value : float, int, bool, str or 0-d tensor
         digits : int, default 4

@@ -1,10 +1,10 @@
 """Shared test setup.
 
 * Default (offline subset) mode for everything, including notebook kernels.
-* ``make test`` runs pytest with ``-n 2 --dist loadgroup``: each notebook's nbval
-  cells stay together on one worker (they share a kernel), and every test that
-  executes notebooks itself (``notebook_numbers``) runs on one worker, so each
-  notebook is executed at most twice more per session.
+* ``make test`` runs pytest with ``-n 2 --dist loadfile``: each notebook's nbval cells
+  stay together on one worker (they share a kernel). Tests that need a notebook's
+  recorded numbers use ``notebook_numbers``; its executions are shared between the
+  workers through a file cache, so each notebook runs at most once per run index.
 """
 
 import json
@@ -16,7 +16,6 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-NOTEBOOK_RUNS = "notebook_runs"   # xdist group of tests that execute notebooks
 
 
 def pytest_configure(config):
@@ -28,45 +27,47 @@ def pytest_configure(config):
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        path = pathlib.Path(str(item.fspath))
-        if path.suffix == ".ipynb":
-            item.add_marker(pytest.mark.xdist_group(path.stem))
-            item.add_marker(pytest.mark.slow)
-        elif "notebook_numbers" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group(NOTEBOOK_RUNS))
+        if str(item.fspath).endswith(".ipynb") or "notebook_numbers" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
 
 
 class NotebookRuns:
-    """Executes notebooks from fresh kernels (at most once per run index) and caches their numbers."""
+    """Executes notebooks from fresh kernels, at most once per run index across all workers."""
 
     def __init__(self, folder: pathlib.Path):
         self.folder = folder
-        self.cache: dict[tuple[str, int], dict] = {}
 
     def __call__(self, stem: str, run: int = 1) -> dict:
         """Numbers recorded by ``notebooks/<stem>.ipynb`` in its ``run``-th execution."""
+        from filelock import FileLock
+
         from course_utils.lecture import execute
 
-        key = (stem, run)
-        if key not in self.cache:
-            path = ROOT / "notebooks" / f"{stem}.ipynb"
-            assert path.exists(), f"no notebook {path}"
-            out = self.folder / f"run{run}"
-            execute(path, out)
-            rec = out / f"{stem}.json"
-            self.cache[key] = json.loads(rec.read_text()) if rec.exists() else {}
-        return self.cache[key]
+        out = self.folder / f"run{run}"
+        out.mkdir(parents=True, exist_ok=True)
+        done = out / f"{stem}.done"
+        with FileLock(str(out / f"{stem}.lock")):  # another worker may be running it
+            if not done.exists():
+                path = ROOT / "notebooks" / f"{stem}.ipynb"
+                assert path.exists(), f"no notebook {path}"
+                execute(path, out)
+                done.touch()
+        rec = out / f"{stem}.json"
+        return json.loads(rec.read_text()) if rec.exists() else {}
 
 
 @pytest.fixture(scope="session")
-def notebook_numbers():
+def notebook_numbers(tmp_path_factory):
     """``notebook_numbers(stem, run=1)``: the dict a notebook recorded with ``Results.record``."""
-    with tempfile.TemporaryDirectory() as tmp:
-        yield NotebookRuns(pathlib.Path(tmp))
+    # pytest-xdist gives every worker of one run the same id; without xdist use a fresh folder
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    if run_id:
+        folder = pathlib.Path(tempfile.gettempdir()) / f"course-notebook-runs-{run_id}"
+    else:
+        folder = tmp_path_factory.mktemp("notebook-runs")
+    return NotebookRuns(folder)
 
 
 @pytest.fixture(scope="session")
