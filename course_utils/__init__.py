@@ -5,19 +5,24 @@ plumbing they share. Importing it has no side effects.
 
 Modules
 -------
-config    run mode (``COURSE_FULL``) and data folder
+config    run mode (``COURSE_FULL``) and the other ``COURSE_*`` settings
 data      offline MNIST subset, opt-in full MNIST
-training  the epoch loop ``fit`` and ``evaluate``
-metrics   PCA baseline, MSE, kNN accuracy, unrolling R^2, subspace angles, sparsity
-digits    a small digit classifier used as a digit-likeness meter
+training  the epoch loop ``fit``, ``evaluate``, ``epochs_for_steps``
+pca       the PCA baseline
+metrics   MSE, kNN accuracy, unrolling R^2, subspace angles, sparsity
+digits    a digit classifier used as a digit-likeness meter
 plotting  image grids, reconstructions, latent scatter, loss curves (each returns a Figure)
 geometry  toy data (2-D cloud, swiss roll, S-curve) and their plots
-seeding   ``seed_everything`` and ``get_device``
-results   ``Results`` recorder for ``build/results.json`` and ``fmt``
+seeding   ``seed_everything``
+device    ``get_device`` and ``set_threads``
+checks    ``check`` (a verdict line per claim) and ``fmt`` (stable printed numbers)
+results   ``Results``, the recorder for ``build/results.json``
 """
 
-from course_utils.config import by_mode, data_dir, full_mode
+from course_utils.checks import check, fmt
+from course_utils.config import by_mode, data_dir, full_mode, headless
 from course_utils.data import DataUnavailableError, load_dataset, load_mnist
+from course_utils.device import get_device, set_threads
 from course_utils.digits import digit_likeness, train_digit_classifier
 from course_utils.geometry import (
     make_gaussian_cloud,
@@ -26,23 +31,22 @@ from course_utils.geometry import (
     plot_projection_2d,
 )
 from course_utils.metrics import (
-    PCA,
-    fit_pca,
     hoyer_sparsity,
     knn_accuracy,
     mse,
     subspace_angles_deg,
     unrolling_r2,
 )
+from course_utils.pca import PCA, fit_pca
 from course_utils.plotting import (
     plot_history,
     plot_images,
     plot_latent,
     plot_reconstructions,
 )
-from course_utils.results import Results, fmt
-from course_utils.seeding import get_device, seed_everything
-from course_utils.training import History, evaluate, fit, make_optimizer
+from course_utils.results import Results
+from course_utils.seeding import seed_everything
+from course_utils.training import History, epochs_for_steps, evaluate, fit, make_optimizer
 
 __all__ = [
     "PCA",
@@ -50,14 +54,17 @@ __all__ = [
     "History",
     "Results",
     "by_mode",
+    "check",
     "data_dir",
     "digit_likeness",
+    "epochs_for_steps",
     "evaluate",
     "fit",
     "fit_pca",
     "fmt",
     "full_mode",
     "get_device",
+    "headless",
     "hoyer_sparsity",
     "knn_accuracy",
     "load_dataset",
@@ -73,6 +80,7 @@ __all__ = [
     "plot_projection_2d",
     "plot_reconstructions",
     "seed_everything",
+    "set_threads",
     "subspace_angles_deg",
     "train_digit_classifier",
     "unrolling_r2",

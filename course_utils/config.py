@@ -8,8 +8,20 @@ The lecture runs in one of two modes:
   scale their epochs with :func:`by_mode`.
 
 Set ``COURSE_FULL=1`` in the environment (before starting Jupyter or
-``make lecture``) to switch to full mode. ``COURSE_DATA_DIR`` names the folder
-that caches downloaded data (default: the repository's ``data/`` folder).
+``make lecture``) to switch to full mode. The other settings, all optional:
+
+``COURSE_DATA_DIR``
+    Folder that caches downloaded data (default: the repository's ``data/`` folder).
+``COURSE_SPLIT_SEED``
+    Seed of the subset's stratified 4,000 / 1,000 train/test split (default 0, the
+    split the stored outputs were made with). Other values hold out other real digits.
+``COURSE_THREADS``
+    PyTorch's CPU thread count, applied by :func:`course_utils.set_threads`
+    (default 2). Floating-point sums depend on it, so the printed numbers repeat
+    exactly only with the same count; ``0`` leaves PyTorch's own choice.
+``COURSE_HEADLESS``
+    ``1`` when nobody watches the kernel (``make lecture`` and the tests set it):
+    no progress bars, and static figures instead of live widgets.
 """
 
 from __future__ import annotations
@@ -22,8 +34,34 @@ T = TypeVar("T")
 
 FULL_ENV = "COURSE_FULL"
 DATA_DIR_ENV = "COURSE_DATA_DIR"
+SPLIT_SEED_ENV = "COURSE_SPLIT_SEED"
+THREADS_ENV = "COURSE_THREADS"
+HEADLESS_ENV = "COURSE_HEADLESS"
+DEFAULT_THREADS = 2
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
+
+
+def _flag(name: str, meaning: str) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ValueError(f"{name}={raw!r} is not understood; set it to 1 ({meaning}) or 0.")
+
+
+def _integer(name: str, default: int, minimum: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ValueError(f"{name}={raw!r} is not understood; set it to a whole number >= {minimum}.")
+    return value
 
 
 def full_mode() -> bool:
@@ -39,14 +77,40 @@ def full_mode() -> bool:
     ValueError
         If ``COURSE_FULL`` holds something other than 0/1/true/false/yes/no/on/off.
     """
-    raw = os.environ.get(FULL_ENV, "").strip().lower()
-    if raw in _TRUE:
-        return True
-    if raw in _FALSE:
-        return False
-    raise ValueError(
-        f"{FULL_ENV}={raw!r} is not understood; set it to 1 (full MNIST) or 0 (default subset)."
-    )
+    return _flag(FULL_ENV, "full MNIST")
+
+
+def headless() -> bool:
+    """Return True when nobody watches the kernel (``COURSE_HEADLESS=1``).
+
+    ``make lecture`` and the tests set it: progress bars stay off and cells that
+    offer live widgets draw a static figure instead.
+
+    Returns
+    -------
+    headless : bool
+    """
+    return _flag(HEADLESS_ENV, "no live display")
+
+
+def split_seed() -> int:
+    """Seed of the offline subset's train/test split (``COURSE_SPLIT_SEED``, default 0).
+
+    Returns
+    -------
+    seed : int
+    """
+    return _integer(SPLIT_SEED_ENV, 0, 0)
+
+
+def thread_count() -> int:
+    """PyTorch CPU threads asked for by ``COURSE_THREADS`` (default 2; 0 = PyTorch's choice).
+
+    Returns
+    -------
+    threads : int
+    """
+    return _integer(THREADS_ENV, DEFAULT_THREADS, 0)
 
 
 def by_mode(default: T, full: T) -> T:

@@ -12,7 +12,7 @@ import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from course_utils.plotting import _axes
+from course_utils.plotting import axes_or_new
 
 MANIFOLDS = ("swiss_roll", "s_curve")
 
@@ -113,7 +113,7 @@ def plot_manifold_3d(
         raise ValueError(f"X must have shape (n, 3), got {tuple(X.shape)}")
     if ax is not None and getattr(ax, "name", "") != "3d":
         raise ValueError("ax must be a 3-D axes: fig.add_subplot(projection='3d')")
-    ax = _axes(ax, (5, 4.5), projection="3d")
+    ax = axes_or_new(ax, (5, 4.5), projection="3d")
     c = None if color is None else torch.as_tensor(color).detach().cpu().numpy()
     ax.scatter(X[:, 0], X[:, 1], X[:, 2], c=c, cmap="viridis", s=4)
     ax.view_init(elev=elev, azim=azim)
@@ -159,7 +159,7 @@ def plot_projection_2d(
                          f"{tuple(X.shape)}, {tuple(mean.shape)}, {tuple(u.shape)}")
     u = u / u.norm()
     proj = mean + ((X - mean) @ u)[:, None] * u
-    ax = _axes(ax, (5, 4.5))
+    ax = axes_or_new(ax, (5, 4.5))
     m = len(X) if n_errors is None else n_errors
     for p, q in zip(X[:m], proj[:m], strict=True):
         ax.plot([p[0], q[0]], [p[1], q[1]], color="tab:blue", lw=0.6, alpha=0.6)

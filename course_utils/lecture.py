@@ -74,6 +74,7 @@ def execute(path: Path, results_dir: Path | None, *, timeout: int = 600):
 
     nb = nbformat.read(path, as_version=4)
     old = os.environ.get(RESULTS_ENV)
+    os.environ.setdefault("COURSE_HEADLESS", "1")  # no progress bars or live widgets stored
     if results_dir is not None:
         os.environ[RESULTS_ENV] = str(results_dir)
     try:

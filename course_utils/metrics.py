@@ -1,87 +1,11 @@
-"""Measurements the notebooks print: PCA baseline, errors, separability, angles, sparsity."""
+"""Measurements the notebooks print: errors, separability, unrolling, angles, sparsity."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 
-
-@dataclass
-class PCA:
-    """A fitted PCA: ``x ~ mean + (x - mean) @ components.T @ components``.
-
-    Attributes
-    ----------
-    mean : torch.Tensor of shape (d,)
-    components : torch.Tensor of shape (k, d)
-        Orthonormal rows, ordered by decreasing variance, sign fixed so that the
-        largest-magnitude entry of each row is positive.
-    explained_variance : torch.Tensor of shape (k,)
-        Variance of the data along each component (divided by n - 1).
-    total_variance : float
-        Sum of the variances of all d input coordinates.
-    """
-
-    mean: torch.Tensor
-    components: torch.Tensor
-    explained_variance: torch.Tensor
-    total_variance: float
-
-    def top(self, k: int) -> PCA:
-        """The same PCA keeping only its first ``k`` components (no refit)."""
-        if not 1 <= k <= len(self.components):
-            raise ValueError(f"k must be between 1 and {len(self.components)}, got {k}")
-        return PCA(self.mean, self.components[:k], self.explained_variance[:k],
-                   self.total_variance)
-
-    def encode(self, x: torch.Tensor) -> torch.Tensor:
-        """Code of shape (n, k) of inputs ``x`` of shape (n, ...) ."""
-        return (_flat(x) - self.mean) @ self.components.T
-
-    def decode(self, z: torch.Tensor) -> torch.Tensor:
-        """Reconstruction of shape (n, d) from codes ``z`` of shape (n, k)."""
-        return z @ self.components + self.mean
-
-    def reconstruct(self, x: torch.Tensor) -> torch.Tensor:
-        """Projection of ``x`` onto the principal subspace, in the shape of ``x``."""
-        return self.decode(self.encode(x)).reshape(x.shape)
-
-
-def _flat(x: torch.Tensor) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor) or x.dim() < 2:
-        raise ValueError(f"expected a tensor of shape (n, ...), got {getattr(x, 'shape', type(x))}")
-    return x.reshape(len(x), -1).to(torch.float64)
-
-
-def fit_pca(x: torch.Tensor, k: int) -> PCA:
-    """Principal component analysis through the SVD of the centred data (float64).
-
-    Parameters
-    ----------
-    x : torch.Tensor of shape (n, ...)
-        Data; flattened to (n, d).
-    k : int
-        Number of components, 1 <= k <= min(n, d).
-
-    Returns
-    -------
-    pca : PCA
-        With float64 tensors; ``encode``/``decode``/``reconstruct`` accept any float tensor.
-    """
-    X = _flat(x)
-    n, d = X.shape
-    if not 1 <= k <= min(n, d):
-        raise ValueError(f"k must be between 1 and min(n, d) = {min(n, d)}, got {k}")
-    mean = X.mean(0)
-    Xc = X - mean
-    _, s, Vt = torch.linalg.svd(Xc, full_matrices=False)
-    comps = Vt[:k]
-    signs = torch.sign(comps[torch.arange(k), comps.abs().argmax(1)])
-    comps = comps * signs[:, None]
-    var = s[:k] ** 2 / (n - 1)
-    return PCA(mean, comps, var, float((Xc**2).sum() / (n - 1)))
+from course_utils.pca import flatten
 
 
 def mse(x: torch.Tensor, x_hat: torch.Tensor) -> float:
@@ -97,7 +21,7 @@ def mse(x: torch.Tensor, x_hat: torch.Tensor) -> float:
     """
     if x.shape[0] != x_hat.shape[0] or x[0].numel() != x_hat[0].numel():
         raise ValueError(f"shapes differ: {tuple(x.shape)} vs {tuple(x_hat.shape)}")
-    a, b = _flat(x.detach()), _flat(x_hat.detach().to(x.device))
+    a, b = flatten(x.detach()), flatten(x_hat.detach().to(x.device))
     if a.shape != b.shape:
         raise ValueError(f"shapes differ: {tuple(x.shape)} vs {tuple(x_hat.shape)}")
     return float(((a - b) ** 2).mean())
@@ -186,7 +110,7 @@ def hoyer_sparsity(z: torch.Tensor) -> float:
     -------
     hoyer : float in [0, 1]
     """
-    z = _flat(z)
+    z = flatten(z)
     m = z.shape[1]
     if m < 2:
         raise ValueError("Hoyer's index needs codes with at least 2 units")

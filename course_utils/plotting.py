@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 from course_utils.training import History
 
 
-def _axes(ax: Axes | None, figsize: tuple[float, float], projection: str | None = None) -> Axes:
+def axes_or_new(ax: Axes | None, figsize: tuple[float, float], projection: str | None = None) -> Axes:
+    """``ax`` itself, or the axes of a new figure of size ``figsize`` (for the plot helpers)."""
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -72,7 +73,7 @@ def plot_images(
     imgs = _as_images(x)
     grid = make_grid(imgs, nrow=nrow, padding=2, pad_value=1.0)
     rows = int(np.ceil(len(imgs) / nrow))
-    ax = _axes(ax, (min(nrow, len(imgs)) * 0.6 + 0.4, rows * 0.6 + 0.5))
+    ax = axes_or_new(ax, (min(nrow, len(imgs)) * 0.6 + 0.4, rows * 0.6 + 0.5))
     ax.imshow(grid.permute(1, 2, 0).numpy(), cmap="gray", vmin=0, vmax=1)
     ax.set_axis_off()
     if title:
@@ -116,7 +117,7 @@ def plot_reconstructions(
     imgs = torch.cat(list(rows.values()))
     ncol = len(rows["original"])
     grid = make_grid(imgs, nrow=ncol, padding=2, pad_value=1.0)
-    ax = _axes(ax, (ncol * 0.6 + 1.5, len(rows) * 0.65 + 0.4))
+    ax = axes_or_new(ax, (ncol * 0.6 + 1.5, len(rows) * 0.65 + 0.4))
     ax.imshow(grid.permute(1, 2, 0).numpy(), cmap="gray", vmin=0, vmax=1)
     h = imgs.shape[2] + 2
     ax.set_yticks([2 + h * (i + 0.5) for i in range(len(rows))], list(rows))
@@ -156,7 +157,7 @@ def plot_latent(
     z = torch.as_tensor(z).detach().cpu().float()
     if z.dim() != 2 or z.shape[1] < 2:
         raise ValueError(f"z must have shape (n, 2) (or wider), got {tuple(z.shape)}")
-    ax = _axes(ax, (5, 4.5))
+    ax = axes_or_new(ax, (5, 4.5))
     if labels is None:
         ax.scatter(z[:, 0], z[:, 1], s=s, color="tab:blue", alpha=0.7)
     else:
@@ -223,7 +224,7 @@ def plot_history(
         curves = {t: curves[t] for t in terms}
     if not curves:
         raise ValueError("nothing to plot: the history is empty.")
-    ax = _axes(ax, (5.5, 3.5))
+    ax = axes_or_new(ax, (5.5, 3.5))
     for name, values in curves.items():
         ax.plot(np.arange(1, len(values) + 1), values, label=name)
     for name, level in (hlines or {}).items():

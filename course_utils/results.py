@@ -1,9 +1,12 @@
 """Record the numbers a notebook measured, for ``build/results.json``.
 
 A notebook creates one recorder, ``results = Results("02_linear_autoencoder_vs_pca")``,
-and calls ``results.record("ratio_k2", ratio)``. When ``$COURSE_RESULTS_DIR`` is
-set (``make lecture`` and the tests set it) every record is also written to
-``$COURSE_RESULTS_DIR/<notebook>.json``; otherwise nothing touches the disk.
+calls ``results.record("pca_mse_k2", mse)`` for a number and
+``results.check("ratio_k2", "linear AE reaches PCA's error", ratio, "<=", 1.01)`` for a
+claim (recorded, and printed as a verdict line). When ``$COURSE_RESULTS_DIR`` is set
+(``make lecture`` and the tests set it) the numbers are also written to
+``$COURSE_RESULTS_DIR/<notebook>.json`` and the claims to ``<notebook>.claims.json``;
+otherwise nothing touches the disk.
 """
 
 from __future__ import annotations
@@ -12,24 +15,9 @@ import json
 import os
 from pathlib import Path
 
+from course_utils.checks import check
+
 RESULTS_ENV = "COURSE_RESULTS_DIR"
-
-
-def fmt(value: float, digits: int = 3) -> str:
-    """Format a number with fixed decimals for stable printed output (``-0.000`` -> ``0.000``).
-
-    Parameters
-    ----------
-    value : float
-    digits : int, default 3
-        Decimal places.
-
-    Returns
-    -------
-    text : str
-    """
-    text = f"{float(value):.{digits}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 class Results:
@@ -46,6 +34,7 @@ class Results:
             raise ValueError(f"give the notebook's file stem, e.g. '01_representations', got {notebook!r}")
         self.notebook = notebook
         self.values: dict[str, float | int | str | bool] = {}
+        self.claims: dict[str, dict] = {}
         folder = os.environ.get(RESULTS_ENV)
         self.path = Path(folder) / f"{notebook}.json" if folder else None
 
@@ -77,3 +66,32 @@ class Results:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.path.write_text(json.dumps(self.values, indent=2, sort_keys=True) + "\n")
         return value
+
+    def check(self, name: str, claim: str, value, op: str, goal: float, *, digits: int = 4) -> bool:
+        """Record ``value`` under ``name``, print its verdict line (:func:`course_utils.check`)
+        and remember the claim, so the tests and ``make claims`` can read it back.
+
+        Parameters
+        ----------
+        name : str
+            Key of the measured value in ``build/results.json``.
+        claim : str
+            What the slide says, printed on the verdict line.
+        value : float or 0-d tensor
+        op : {"<=", "<", ">=", ">"}
+        goal : float
+        digits : int, default 4
+            Decimal places recorded and printed.
+
+        Returns
+        -------
+        ok : bool
+            Whether the claim holds; a failed claim prints a cross and never raises.
+        """
+        value = self.record(name, float(value), digits)
+        ok = check(claim, value, op, goal, digits=digits)
+        self.claims[name] = {"claim": claim, "op": op, "goal": goal, "pass": ok}
+        if self.path is not None:
+            self.path.with_suffix(".claims.json").write_text(
+                json.dumps(self.claims, indent=2, sort_keys=True) + "\n")
+        return ok

@@ -7,19 +7,19 @@ module only batches, steps the optimiser and keeps a history.
 from __future__ import annotations
 
 import math
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import torch
 from torch import nn
-from tqdm import tqdm
+from tqdm.auto import tqdm
+
+from course_utils.config import headless
 
 LossFn = Callable[[nn.Module, torch.Tensor], "tuple[torch.Tensor, Mapping[str, torch.Tensor | float]]"]
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("constant", "cosine", "onecycle")
-BAR_FORMAT = "{l_bar}{bar}| {n_fmt}/{total_fmt}"  # no timings: stable text under nbval
 
 
 @dataclass
@@ -152,7 +152,7 @@ def fit(
     weight_decay: float = 0.0,
     schedule: str = "constant",
     seed: int = 0,
-    progress: bool = True,
+    progress: bool | None = None,
 ) -> History:
     """Train ``model`` by minimising ``loss_fn`` with mini-batches sliced from in-memory tensors.
 
@@ -180,13 +180,21 @@ def fit(
         Learning-rate schedule, stepped once per batch.
     seed : int, default 0
         Seed of the batch order.
-    progress : bool, default True
-        Show a tqdm bar over epochs (on stderr, without timings).
+    progress : bool, optional
+        Show a progress bar over epochs (``tqdm.auto``: a widget in JupyterLab, removed
+        when training ends). Default: on, except when ``COURSE_HEADLESS=1`` (``make
+        lecture`` and the tests), where nobody watches it.
 
     Returns
     -------
     history : History
         Per-epoch means of the loss and of every named term.
+
+    Raises
+    ------
+    FloatingPointError
+        At the first step whose loss is NaN or infinite (training has diverged),
+        naming the epoch and step; a smaller ``lr`` usually helps.
     """
     if not isinstance(x_train, torch.Tensor) or x_train.dim() < 2 or len(x_train) == 0:
         raise ValueError("x_train must be a non-empty tensor of shape (n, ...).")
@@ -199,15 +207,22 @@ def fit(
     gen = torch.Generator().manual_seed(seed)
     history = History()
     start_time = time.perf_counter()
-    bar = tqdm(range(epochs), desc="epochs", disable=not progress, file=sys.stderr,
-               bar_format=BAR_FORMAT, leave=False)
-    for _ in bar:
+    if progress is None:
+        progress = not headless()
+    bar = tqdm(range(epochs), desc="epochs", disable=not progress, leave=False)
+    for epoch in bar:
         model.train()
         perm = torch.randperm(n, generator=gen).to(x_train.device)
         sums: dict[str, torch.Tensor | float] = {}
-        for start in range(0, n, batch_size):
+        for step, start in enumerate(range(0, n, batch_size)):
             xb = x_train[perm[start : start + batch_size]]
             loss, terms = _check_loss_output(loss_fn(model, xb))
+            if not torch.isfinite(loss):
+                bar.close()
+                raise FloatingPointError(
+                    f"the loss became {float(loss.detach())} at epoch {epoch + 1}, step {step + 1} of "
+                    f"{steps_per_epoch}: training diverged. Try a smaller learning rate "
+                    f"(lr={lr:g} now, e.g. lr={lr / 10:g}) or check the loss for log(0) or 0/0.")
             if not loss.requires_grad:
                 raise TypeError("loss_fn returned a loss that does not require grad; "
                                 "compute it from the model's output without .item() or no_grad().")
@@ -229,3 +244,28 @@ def fit(
     model.eval()
     history.seconds = time.perf_counter() - start_time
     return history
+
+
+def epochs_for_steps(steps: int, n_train: int, batch_size: int) -> int:
+    """Epochs that give at least ``steps`` optimiser steps on ``n_train`` examples.
+
+    Notebooks size their training in steps rather than epochs, so a training set of
+    any size (the 4,000-image subset, full MNIST, another real set) gets enough updates.
+
+    Parameters
+    ----------
+    steps : int
+        Wanted number of optimiser steps, >= 1.
+    n_train : int
+        Training-set size, >= 1.
+    batch_size : int
+        Mini-batch size, >= 1.
+
+    Returns
+    -------
+    epochs : int
+        ``ceil(steps / ceil(n_train / batch_size))``, at least 1.
+    """
+    if min(steps, n_train, batch_size) < 1:
+        raise ValueError(f"steps, n_train and batch_size must be >= 1, got {steps}, {n_train}, {batch_size}")
+    return max(1, math.ceil(steps / math.ceil(n_train / batch_size)))

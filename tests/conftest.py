@@ -22,6 +22,7 @@ def pytest_configure(config):
     # Stored notebook outputs are for the default mode; kernels inherit this environment.
     os.environ["COURSE_FULL"] = "0"
     os.environ.pop("COURSE_RESULTS_DIR", None)
+    os.environ["COURSE_HEADLESS"] = "1"  # no progress bars, static figures instead of widgets
     # Two pytest workers each run a 2-thread kernel on 2 cores: let idle OpenMP threads sleep
     # instead of spinning (numerics are unchanged; only scheduling is).
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

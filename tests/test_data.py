@@ -50,6 +50,22 @@ def test_split_is_deterministic_and_returns_copies():
     assert torch.equal(x2, x3) and torch.equal(y2, y3)
 
 
+def test_split_seed_holds_out_other_digits(monkeypatch):
+    monkeypatch.delenv("COURSE_SPLIT_SEED", raising=False)
+    xt0, _ = cu.load_mnist("test", full=False)
+    monkeypatch.setenv("COURSE_SPLIT_SEED", "0")
+    assert torch.equal(cu.load_mnist("test", full=False)[0], xt0)  # 0 is the default split
+    monkeypatch.setenv("COURSE_SPLIT_SEED", "3")
+    xt3, yt3 = cu.load_mnist("test", full=False)
+    assert torch.equal(torch.bincount(yt3), torch.full((10,), 100))  # still stratified
+    rows0 = {r.tobytes() for r in xt0.reshape(len(xt0), -1).numpy()}
+    rows3 = {r.tobytes() for r in xt3.reshape(len(xt3), -1).numpy()}
+    assert len(rows0 & rows3) < 400  # about a fifth overlap by chance, not the same images
+    monkeypatch.setenv("COURSE_SPLIT_SEED", "three")
+    with pytest.raises(ValueError, match="COURSE_SPLIT_SEED"):
+        cu.load_mnist("test", full=False)
+
+
 def test_default_mode_follows_switch(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_FULL", "0")
     x, _ = cu.load_mnist("test")

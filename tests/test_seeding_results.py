@@ -1,4 +1,5 @@
-"""Seeding reproduces; the results recorder rounds and writes only when asked."""
+"""Seeding reproduces; threads come from COURSE_THREADS; checks print verdicts; the results recorder
+rounds and writes only when asked."""
 
 import json
 
@@ -8,15 +9,39 @@ import torch
 import course_utils as cu
 
 
-def test_seed_everything_reproduces_and_sets_threads():
-    cu.seed_everything(3, threads=1)
+def test_seed_everything_reproduces_and_leaves_threads_alone():
+    torch.set_num_threads(1)
+    cu.seed_everything(3)
     a = torch.randn(5)
-    assert torch.get_num_threads() == 1
-    cu.seed_everything(3, threads=2)
+    cu.seed_everything(3)
     assert torch.equal(a, torch.randn(5))
-    assert torch.get_num_threads() == 2
-    with pytest.raises(ValueError):
-        cu.seed_everything(0, threads=0)
+    assert torch.get_num_threads() == 1
+
+
+def test_set_threads_reads_course_threads(monkeypatch):
+    before = torch.get_num_threads()
+    try:
+        monkeypatch.delenv("COURSE_THREADS", raising=False)
+        assert cu.set_threads() == 2
+        monkeypatch.setenv("COURSE_THREADS", "1")
+        assert cu.set_threads() == 1 == torch.get_num_threads()
+        assert cu.set_threads(2) == 2
+        monkeypatch.setenv("COURSE_THREADS", "0")
+        assert cu.set_threads() == 2  # 0 keeps what PyTorch has
+        for bad in ("two", "-1"):
+            monkeypatch.setenv("COURSE_THREADS", bad)
+            with pytest.raises(ValueError, match="COURSE_THREADS"):
+                cu.set_threads()
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_check_prints_a_verdict_and_never_raises(capsys):
+    assert cu.check("ratio reaches the goal", torch.tensor(0.99) <= 1.01, "ratio 0.990, goal <= 1.01") is True
+    assert cu.check("angle reaches the goal", False, "angle 9.0, goal <= 5") is False
+    assert capsys.readouterr().out.splitlines() == [
+        "\u2713 ratio reaches the goal: ratio 0.990, goal <= 1.01",
+        "\u2717 angle reaches the goal: angle 9.0, goal <= 5"]
 
 
 def test_get_device_cpu_and_errors(monkeypatch):

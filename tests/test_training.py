@@ -109,3 +109,41 @@ def test_history_last_errors():
         hist.last("kl")
     with pytest.raises(ValueError, match="unknown split"):
         hist.last("loss", split="valid")
+
+
+def test_fit_stops_at_the_first_non_finite_loss():
+    model, x = make_problem()
+
+    def exploding(model, xb):
+        loss, terms = mse_loss(model, xb)
+        return loss * float("inf") if terms else loss, terms
+
+    with pytest.raises(FloatingPointError, match=r"epoch 1, step 1 of 6.*smaller learning rate"):
+        cu.fit(model, exploding, x, epochs=3, batch_size=50, progress=False)
+
+
+def test_fit_stops_when_a_too_large_learning_rate_diverges():
+    model, x = make_problem()
+    with pytest.raises(FloatingPointError, match=r"lr=1e\+06"):
+        cu.fit(model, mse_loss, x * 100, epochs=50, batch_size=50, lr=1e6, optimizer="sgd", progress=False)
+
+
+@pytest.mark.parametrize("steps, n, batch, epochs", [(1000, 4000, 128, 32), (1000, 60000, 128, 3),
+                                                     (1, 10, 128, 1), (320, 8000, 256, 10)])
+def test_epochs_for_steps_gives_at_least_the_steps(steps, n, batch, epochs):
+    got = cu.epochs_for_steps(steps, n, batch)
+    assert got == epochs
+    assert got * -(-n // batch) >= steps > (got - 1) * -(-n // batch) or got == 1
+
+
+def test_epochs_for_steps_rejects_nonsense():
+    with pytest.raises(ValueError, match=">= 1"):
+        cu.epochs_for_steps(0, 100, 10)
+
+
+def test_progress_off_when_headless(monkeypatch, capsys):
+    model, x = make_problem()
+    monkeypatch.setenv("COURSE_HEADLESS", "1")
+    cu.fit(model, mse_loss, x, epochs=2, batch_size=100)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""

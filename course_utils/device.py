@@ -1,0 +1,75 @@
+"""Where the computation runs: the device (CPU, CUDA, MPS) and the number of CPU threads."""
+
+from __future__ import annotations
+
+import os
+
+import torch
+
+from course_utils.config import THREADS_ENV, thread_count
+
+DEVICE_ENV = "COURSE_DEVICE"
+
+
+def set_threads(threads: int | None = None) -> int:
+    """Set PyTorch's CPU thread count; return the count in use.
+
+    Floating-point reductions add up in a different order with a different number
+    of threads, so the printed numbers repeat exactly only with the same count.
+    The lecture's stored outputs were made with 2 threads (``COURSE_THREADS``'s default).
+
+    Parameters
+    ----------
+    threads : int, optional
+        Thread count; default ``$COURSE_THREADS`` (2 if unset). 0 keeps PyTorch's own choice.
+
+    Returns
+    -------
+    threads : int
+        ``torch.get_num_threads()`` afterwards.
+    """
+    threads = thread_count() if threads is None else threads
+    if threads < 0:
+        raise ValueError(f"threads must be >= 0, got {threads} (see {THREADS_ENV})")
+    if threads:
+        torch.set_num_threads(threads)
+    return torch.get_num_threads()
+
+
+def get_device(prefer: str | None = None) -> torch.device:
+    """Pick the best available device: CUDA, then Apple MPS, then CPU.
+
+    Parameters
+    ----------
+    prefer : str, optional
+        Force a device (``"cpu"``, ``"cuda"``, ``"mps"``). Defaults to
+        ``$COURSE_DEVICE`` if set, else automatic selection.
+
+    Returns
+    -------
+    device : torch.device
+
+    Raises
+    ------
+    ValueError
+        If the requested device is unknown or not available on this machine.
+    """
+    prefer = prefer or os.environ.get(DEVICE_ENV) or None
+    if prefer is None:
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    name = prefer.lower()
+    available = {
+        "cpu": True,
+        "cuda": torch.cuda.is_available(),
+        "mps": bool(getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()),
+    }
+    if name not in available:
+        raise ValueError(f"unknown device {prefer!r}; choose one of {sorted(available)}.")
+    if not available[name]:
+        raise ValueError(f"device {prefer!r} is not available on this machine; use 'cpu'.")
+    return torch.device(name)
