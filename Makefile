@@ -1,48 +1,93 @@
 # Two commands for a newcomer: `make lecture` and `make test`.
-# Both create .venv on first use and reinstall only when pyproject.toml changes.
+# Both create .venv on first use and reinstall only when pyproject.toml or constraints.txt change.
+# Installs are pinned by constraints.txt (the versions the stored outputs were made with);
+# pyproject.toml stays loose for students (`pip install .`).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip install --quiet -c constraints.txt
 PYTEST_ARGS ?=
+TEST_RESULTS := build/test-results
+# pytest-xdist workers; the notebook kernels use COURSE_THREADS (default 2) threads each
+WORKERS ?= 2
 
-.PHONY: lecture readme test lab notebooks lint clean help bench
+.PHONY: lecture readme test check-repeat claims browser lab notebooks lint clean help bench lock
 
 help:
-	@echo "make lecture    execute every notebook; write build/html (index.html), build/slides, build/results.json"
-	@echo "make readme     rewrite README's run-time table from build/results.json (after make lecture)"
-	@echo "make test       unit tests, notebook checks (nbval), hygiene and lint"
-	@echo "make lab        start JupyterLab on notebooks/"
-	@echo "make notebooks  re-execute notebooks and store their outputs (developers)"
-	@echo "make bench      time notebooks, training loop, data, imports; build/bench.json + README"
+	@echo "make lecture       execute every notebook; write build/html (index.html), build/slides, build/results.json"
+	@echo "make test          unit tests, every notebook once under nbval, goal tests, the offline site, lint"
+	@echo "make check-repeat  every notebook twice (numbers repeat), from a read-only tree with empty data/, and with its exercise solutions"
+	@echo "make claims        every claim over other splits, seeds and data sizes: build/claims.json + README"
+	@echo "make browser       install Chromium for the browser tests (Debian, as root; CI does this)"
+	@echo "make lab           start JupyterLab on notebooks/"
+	@echo "make readme        rewrite README's run-time table from build/results.json (after make lecture)"
+	@echo "make notebooks     re-execute notebooks and store their outputs (developers; NB=02 for one)"
+	@echo "make bench         time notebooks, training loop, data, imports; build/bench.json + README"
+	@echo "make lock          re-pin constraints.txt to what is installed now (see README, For developers)"
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
 
-lecture: $(STAMP)
-	$(BIN)/python -m course_utils.lecture
+# what the notebooks import (+ JupyterLab) and the lecture build
+$(VENV)/.lecture: pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP) -e '.[lecture]'
+	@touch $@
 
-readme: $(STAMP)
-	$(BIN)/python -m course_utils.lecture --readme
+# ... and the test tools
+$(VENV)/.test: pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP) -e '.[lecture,test]'
+	@touch $@ $(VENV)/.lecture
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=15 $(PYTEST_ARGS)
+lecture: $(VENV)/.lecture
+	$(BIN)/python -m lecture
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+readme: $(VENV)/.lecture
+	$(BIN)/python -m lecture --readme
 
-notebooks: $(STAMP)
-	$(BIN)/python -m course_utils.lecture --store --no-html $(NB)
+# One execution per notebook: nbval runs each notebook once and the kernels record their numbers
+# in $(TEST_RESULTS); then the goal tests read them and the site test renders the notebooks.
+# (exit code 5 = no test selected, e.g. by PYTEST_ARGS=-k ..., is not a failure)
+test: $(VENV)/.test
+	rm -rf $(TEST_RESULTS)
+	COURSE_RESULTS_DIR=$(CURDIR)/$(TEST_RESULTS) $(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --durations=10 -m "not notebook_results and not repeat and not exercises" $(PYTEST_ARGS) || [ $$? = 5 ]
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup --durations=5 -m "notebook_results and not repeat and not exercises" $(PYTEST_ARGS) || [ $$? = 5 ]
+
+check-repeat: $(VENV)/.test
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile --durations=10 -m "repeat or exercises" $(PYTEST_ARGS)
+
+claims: $(VENV)/.lecture
+	$(BIN)/python benchmarks/claims.py --readme $(CLAIMS_ARGS)
+
+browser:
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null; then \
+	  echo "Chromium is installed"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium || \
+	  { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }; \
+	else \
+	  echo "install Debian's chromium package (sudo apt-get install chromium) or set CHROMIUM=/path/to/chrome"; exit 1; \
+	fi
+
+# JupyterLab refuses to start as root (containers) unless told
+lab: $(VENV)/.lecture
+	$(BIN)/jupyter lab notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+
+notebooks: $(VENV)/.lecture
+	$(BIN)/python -m lecture --store --no-html $(NB)
 
 # BENCH_ARGS=--quick for fewer repeats; full MNIST offline: $(BIN)/python benchmarks/full_mode.py
-bench: $(STAMP)
+bench: $(VENV)/.test
 	$(BIN)/python benchmarks/bench.py --readme $(BENCH_ARGS)
+	$(MAKE) check-repeat
 
-lint: $(STAMP)
-	$(BIN)/ruff check course_utils tests notebooks benchmarks
+lint: $(VENV)/.test
+	$(BIN)/ruff check course_utils lecture tests notebooks benchmarks
+
+lock: $(VENV)/.test
+	( echo '# Exact versions that make installs (pip -c): the stored notebook outputs were made with these.'; \
+	  echo '# Regenerate with make lock (see README, For developers); pyproject.toml stays loose for students.'; \
+	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^course-utils' ) > constraints.txt
+	@echo "constraints.txt re-pinned; now run 'make notebooks' and 'make test' and commit both"
 
 clean:
 	rm -rf build

@@ -18,7 +18,8 @@ OFFLINE_DIR = Path(__file__).resolve().parent / "offline"
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from course_utils.lecture import execute, find_notebooks  # noqa: E402
+from lecture.readme import replace_block  # noqa: E402, F401 - re-exported for the scripts
+from lecture.run import execute, find_notebooks  # noqa: E402
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 NOTEBOOK_BUDGET_S = 20.0

@@ -86,13 +86,15 @@ def _tile_with_shifts(x: np.ndarray, y: np.ndarray, n: int, seed: int):
     return x_all[order], y_all[order]
 
 
-def generate_full_mnist(folder: str | Path) -> Path:
+def generate_full_mnist(folder: str | Path, n_train: int = N_TRAIN, n_test: int = N_TEST) -> Path:
     """Write a 60,000 / 10,000 MNIST stand-in (shifted copies of the offline subset).
 
     Parameters
     ----------
     folder : str or pathlib.Path
         The data folder; files go to ``folder/MNIST/raw``.
+    n_train, n_test : int
+        Sizes of the two splits (at most 15 and 10 copies of the subset's 4,000 / 1,000).
 
     Returns
     -------
@@ -102,7 +104,7 @@ def generate_full_mnist(folder: str | Path) -> Path:
     from course_utils.data import load_mnist
 
     parts = []
-    for split, n, seed in (("train", N_TRAIN, 1), ("test", N_TEST, 2)):
+    for split, n, seed in (("train", n_train, 1), ("test", n_test, 2)):
         x, y = load_mnist(split, full=False)
         x8 = (x.squeeze(1).numpy() * 255.0).round().astype(np.uint8)
         parts += _tile_with_shifts(x8, y.numpy().astype(np.uint8), n, seed)

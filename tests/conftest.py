@@ -1,28 +1,36 @@
 """Shared test setup.
 
-* Default (offline subset) mode for everything, including notebook kernels.
-* ``make test`` runs pytest with ``-n 2 --dist loadfile``: each notebook's nbval cells
-  stay together on one worker (they share a kernel). Tests that need a notebook's
-  recorded numbers use ``notebook_numbers``; its executions are shared between the
-  workers through a file cache, so each notebook runs at most once per run index.
+``make test`` runs pytest twice, so each notebook executes once:
+
+1. ``-m "not notebook_results"``: unit tests and every notebook under nbval (``--dist loadfile``
+   keeps a notebook's cells on one worker). The kernels inherit ``COURSE_RESULTS_DIR`` =
+   ``build/test-results`` and record their numbers and claims there.
+2. ``-m notebook_results``: the goal tests read those records (``notebook_numbers``,
+   ``notebook_claims``) and the site test renders the notebooks.
+
+A test of the second kind run on its own (``pytest tests/test_goals_04_05.py``) executes the
+notebook itself when its record is missing or older than the notebook. Tests marked ``repeat``
+execute notebooks again (``make check-repeat``; not part of ``make test``).
 """
 
 import json
 import os
 import pathlib
-import tempfile
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+RESULTS = ROOT / "build" / "test-results"
+RESULT_FIXTURES = {"notebook_numbers", "notebook_claims", "site"}
 
 
 def pytest_configure(config):
-    # Stored notebook outputs are for the default mode; kernels inherit this environment.
+    # Stored notebook outputs are for the default mode and split; kernels inherit this environment.
     os.environ["COURSE_FULL"] = "0"
-    os.environ.pop("COURSE_RESULTS_DIR", None)
+    os.environ.pop("COURSE_SPLIT_SEED", None)
     os.environ["COURSE_HEADLESS"] = "1"  # no progress bars, static figures instead of widgets
+    os.environ["COURSE_RESULTS_DIR"] = str(RESULTS)
     # Two pytest workers each run a 2-thread kernel on 2 cores: let idle OpenMP threads sleep
     # instead of spinning (numerics are unchanged; only scheduling is).
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
@@ -30,45 +38,60 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if str(item.fspath).endswith(".ipynb") or "notebook_numbers" in getattr(item, "fixturenames", ()):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if str(item.fspath).endswith(".ipynb") or fixtures & (RESULT_FIXTURES | {"notebook_runs"}):
             item.add_marker(pytest.mark.slow)
+        if fixtures & RESULT_FIXTURES:
+            item.add_marker(pytest.mark.notebook_results)
+        if "notebook_runs" in fixtures:
+            item.add_marker(pytest.mark.repeat)
 
 
-class NotebookRuns:
-    """Executes notebooks from fresh kernels, at most once per run index across all workers."""
+def execute_once(stem: str, out: pathlib.Path, *, fresh: bool = False) -> pathlib.Path:
+    """Execute ``notebooks/<stem>.ipynb`` into results folder ``out`` unless its record there is
+    newer than the notebook (``fresh``: only if never run there); one worker at a time."""
+    from filelock import FileLock
 
-    def __init__(self, folder: pathlib.Path):
-        self.folder = folder
+    from lecture.run import execute
 
-    def __call__(self, stem: str, run: int = 1) -> dict:
-        """Numbers recorded by ``notebooks/<stem>.ipynb`` in its ``run``-th execution."""
-        from filelock import FileLock
-
-        from course_utils.lecture import execute
-
-        out = self.folder / f"run{run}"
-        out.mkdir(parents=True, exist_ok=True)
-        done = out / f"{stem}.done"
-        with FileLock(str(out / f"{stem}.lock")):  # another worker may be running it
-            if not done.exists():
-                path = ROOT / "notebooks" / f"{stem}.ipynb"
-                assert path.exists(), f"no notebook {path}"
-                execute(path, out)
+    path = ROOT / "notebooks" / f"{stem}.ipynb"
+    assert path.exists(), f"no notebook {path}"
+    out.mkdir(parents=True, exist_ok=True)
+    rec = out / f"{stem}.json"
+    with FileLock(str(out / f"{stem}.lock")):  # another worker may be running it
+        done = out / f"{stem}.done" if fresh else rec
+        if not done.exists() or (not fresh and rec.stat().st_mtime < path.stat().st_mtime):
+            execute(path, out)
+            if fresh:
                 done.touch()
-        rec = out / f"{stem}.json"
-        return json.loads(rec.read_text()) if rec.exists() else {}
+    return rec
+
+
+def _read(path: pathlib.Path) -> dict:
+    return json.loads(path.read_text()) if path.exists() else {}
 
 
 @pytest.fixture(scope="session")
-def notebook_numbers(tmp_path_factory):
-    """``notebook_numbers(stem, run=1)``: the dict a notebook recorded with ``Results.record``."""
-    # pytest-xdist gives every worker of one run the same id; without xdist use a fresh folder
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    if run_id:
-        folder = pathlib.Path(tempfile.gettempdir()) / f"course-notebook-runs-{run_id}"
-    else:
-        folder = tmp_path_factory.mktemp("notebook-runs")
-    return NotebookRuns(folder)
+def notebook_numbers():
+    """``notebook_numbers(stem)``: the numbers the notebook recorded in this test run."""
+    return lambda stem: _read(execute_once(stem, RESULTS))
+
+
+@pytest.fixture(scope="session")
+def notebook_claims():
+    """``notebook_claims(stem)``: {key: {claim, op, goal, pass}} the notebook checked in this run."""
+    def claims(stem):
+        return _read(execute_once(stem, RESULTS).with_suffix(".claims.json"))
+    return claims
+
+
+@pytest.fixture(scope="session")
+def notebook_runs(tmp_path_factory):
+    """``notebook_runs(stem, run)``: numbers of the ``run``-th fresh execution (make check-repeat)."""
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same for every worker of one run
+    folder = (pathlib.Path(tmp_path_factory.getbasetemp()).parent / f"runs-{run_id}" if run_id
+              else tmp_path_factory.mktemp("runs"))
+    return lambda stem, run: _read(execute_once(stem, folder / f"run{run}", fresh=True))
 
 
 @pytest.fixture(scope="session")

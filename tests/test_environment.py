@@ -1,44 +1,96 @@
-"""pyproject.toml and environment.yml list the same dependencies; the package imports cleanly."""
+"""pyproject.toml and environment.yml list the same dependencies; the student package stays lean
+and imports cleanly."""
 
 import re
 import subprocess
 import sys
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from conftest import ROOT
 
 import course_utils
 
 CONDA_NAMES = {"pytorch": "torch"}  # conda-forge name -> PyPI name
+# names conda-forge is known to carry (checked); everything else goes in the pip: section
+CONDA_FORGE = {"pytorch", "torchvision", "numpy", "scipy", "matplotlib", "scikit-learn", "tqdm",
+               "ipykernel", "ipywidgets", "jupyterlab", "nbconvert", "pytest", "nbval"}
 NOT_PACKAGES = {"python", "pip"}
+BUILD_AND_TEST_ONLY = {"nbconvert", "nbclient", "jinja2", "sphinx", "sphinx-revealjs", "playwright",
+                       "pytest", "nbstripout", "nbval"}
 
 
 def _norm(req: str) -> tuple[str, str]:
-    name, spec = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*(.*)", req).groups()
+    name, spec = re.match(r"\s*([A-Za-z0-9_.\-]+)\s*([^;]*)", req).groups()
     name = name.lower().replace("_", "-")
     return CONDA_NAMES.get(name, name), spec.replace(" ", "")
 
 
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
 def pyproject_deps() -> set[tuple[str, str]]:
-    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    meta = pyproject()
     reqs = list(meta["dependencies"]) + [r for extra in meta["optional-dependencies"].values() for r in extra]
-    return {_norm(r) for r in reqs}
+    return {_norm(r) for r in reqs if "python_version" not in r}
 
 
-def conda_deps() -> set[tuple[str, str]]:
-    deps = set()
+def conda_deps() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+    """(conda-forge entries, pip: entries) of environment.yml."""
+    conda, pip = set(), set()
     text = (ROOT / "environment.yml").read_text().split("dependencies:", 1)[1]
     for line in text.splitlines():
-        m = re.match(r"^  - ([^#:]+?)\s*$", line)  # top-level conda entries (not the pip: list)
-        if m and _norm(m.group(1))[0] not in NOT_PACKAGES:
-            deps.add(_norm(m.group(1)))
-    return deps
+        top = re.match(r"^  - ([^#:]+?)\s*$", line)
+        nested = re.match(r"^      - ([A-Za-z][^#]*?)\s*$", line)
+        if top and _norm(top.group(1))[0] not in NOT_PACKAGES:
+            conda.add((top.group(1).split(">")[0].split("=")[0], _norm(top.group(1))))
+        elif nested:
+            pip.add(_norm(nested.group(1)))
+    return conda, pip
 
 
 def test_pyproject_and_environment_yml_agree():
-    ours, conda = pyproject_deps(), conda_deps()
-    assert ours == conda, f"only in pyproject: {sorted(ours - conda)}; only in environment.yml: {sorted(conda - ours)}"
+    conda, pip = conda_deps()
+    ours, theirs = pyproject_deps(), {dep for _, dep in conda} | pip
+    assert ours == theirs, f"only in pyproject: {sorted(ours - theirs)}; only in environment.yml: {sorted(theirs - ours)}"
     assert ("torch", ">=2.2") in ours
+    unknown = {name for name, _ in conda} - CONDA_FORGE
+    assert not unknown, f"not known on conda-forge under these names, move them to pip: {sorted(unknown)}"
+
+
+def test_runtime_dependencies_are_what_notebooks_need():
+    runtime = {_norm(r)[0] for r in pyproject()["dependencies"]}
+    assert not runtime & BUILD_AND_TEST_ONLY, sorted(runtime & BUILD_AND_TEST_ONLY)
+    assert {"torch", "torchvision", "mlxtend", "ipykernel", "ipywidgets", "jupyterlab"} <= runtime
+
+
+def test_requires_python_matches_the_code():
+    assert pyproject()["requires-python"] == ">=3.10"
+    # 3.10 needs tomli for these tests (tomllib is 3.11+)
+    assert any(r.startswith("tomli") and "python_version < '3.11'" in r
+               for r in pyproject()["optional-dependencies"]["test"])
+
+
+def test_constraints_pin_every_installed_package():
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[name.lower().replace("_", "-")] = version
+    assert pins, "constraints.txt is empty"
+    for name in sorted(pyproject_deps()):
+        assert name[0] in pins, f"{name[0]} is not pinned in constraints.txt (make lock)"
+
+
+def test_import_loads_no_build_or_test_tools():
+    code = ("import sys, course_utils; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'nbconvert', 'nbclient', 'jinja2', 'sphinx', 'playwright'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 def test_import_has_no_side_effects(tmp_path):
@@ -69,6 +121,6 @@ def test_public_api_is_documented_and_typed():
 
 
 def test_modules_stay_short():
-    for path in (ROOT / "course_utils").glob("*.py"):
+    for path in [*(ROOT / "course_utils").glob("*.py"), *(ROOT / "lecture").glob("*.py")]:
         n = len(path.read_text().splitlines())
         assert n <= 300, f"{path.name} has {n} lines; split it (one concern per module)"

@@ -204,7 +204,7 @@ def test_notebook_01_stops_at_once_without_files(tmp_path, monkeypatch, root):
     """COURSE_FULL=1, empty data dir, no network: the first notebook stops with the message."""
     from nbclient.exceptions import CellExecutionError
 
-    from course_utils.lecture import execute, find_notebooks
+    from lecture.run import execute, find_notebooks
 
     first = find_notebooks(root / "notebooks")[0]
     empty = tmp_path / "data"

@@ -56,9 +56,25 @@ def test_notebook_structure(path):
     assert sum("NBVAL_CHECK_OUTPUT" in c["source"] for c in cells if c["cell_type"] == "code") >= 2
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_teaching_cells_carry_no_plumbing(path):
+    """Numbers are recorded on a line of their own (never inside a print or an f-string), claims
+    are checked by a line of their own, and no cell reads the environment."""
+    nb = json.loads(path.read_text())
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        assert "os.environ" not in source and "getenv" not in source, f"cell {i} reads the environment"
+        for line in source.splitlines():
+            for call in ("results.record(", "results.check("):
+                if call in line:
+                    assert line.strip().startswith(call), f"cell {i}: {call[:-1]} inside another expression: {line.strip()}"
+
+
 def test_ruff_clean():
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "course_utils", "tests", "notebooks", "benchmarks"],
+        [sys.executable, "-m", "ruff", "check", "course_utils", "lecture", "tests", "notebooks", "benchmarks"],
         cwd=ROOT, capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr

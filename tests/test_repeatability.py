@@ -3,8 +3,8 @@
 Keys containing ``_seconds`` are wall-clock timings (e.g. notebook 02's "PCA is faster"
 measurement): they are recorded for build/results.json but cannot repeat, so they are left out.
 
-Uses the session fixture ``notebook_numbers(stem, run)`` (tests/conftest.py): run 1 is
-shared with the goal tests, run 2 is executed only here, so each notebook runs twice.
+Uses the session fixture ``notebook_runs(stem, run)`` (tests/conftest.py), which marks these
+tests ``repeat``: they run under ``make check-repeat`` (and ``make bench``), not ``make test``.
 """
 
 import pytest
@@ -24,11 +24,10 @@ def _without_timings(numbers: dict) -> dict:
     return {k: v for k, v in numbers.items() if "_seconds" not in k}
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("stem", STEMS)
-def test_numbers_repeat_exactly(notebook_numbers, stem):
-    first = _without_timings(notebook_numbers(stem, 1))
-    second = _without_timings(notebook_numbers(stem, 2))
+def test_numbers_repeat_exactly(notebook_runs, stem):
+    first = _without_timings(notebook_runs(stem, 1))
+    second = _without_timings(notebook_runs(stem, 2))
     assert first, f"{stem} recorded no numbers with results.record(...)"
     assert first == second, (
         f"{stem}: numbers differ between two fresh-kernel runs:\n"

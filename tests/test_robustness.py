@@ -6,7 +6,7 @@ The notebooks and ``course_utils`` are copied into a temporary tree (``notebooks
 permission is removed from everything but ``build/`` and ``data/``; as root ignores
 permission bits, each run also compares a snapshot of the tree (files, sizes, mtimes)
 taken before and after it. The notebooks run in reverse order, each in a fresh kernel,
-once each, and must record the same numbers as the ordinary run 1.
+once each, and must record the same numbers as the ordinary run 1 (``make check-repeat``).
 
 Device selection (CUDA, then MPS, then CPU; ``COURSE_DEVICE`` forces one) is checked with
 monkeypatched availability, so no GPU is needed.
@@ -69,6 +69,7 @@ def sandbox(tmp_path_factory):
     for name in WRITABLE:
         (top / name).mkdir()
     env = {**os.environ, "PYTHONPATH": str(top), "COURSE_FULL": "0"}
+    env.pop("COURSE_RESULTS_DIR", None)
     env.pop("COURSE_DATA_DIR", None)
     where = subprocess.run(
         [sys.executable, "-c",
@@ -81,11 +82,9 @@ def sandbox(tmp_path_factory):
     set_writable(top, True)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("stem", STEMS[::-1])   # reverse order: no notebook relies on another
-def test_notebook_runs_alone_read_only_with_empty_data(sandbox, stem, monkeypatch,
-                                                       notebook_numbers):
-    from course_utils.lecture import execute
+def test_notebook_runs_alone_read_only_with_empty_data(sandbox, stem, monkeypatch, notebook_runs):
+    from lecture.run import execute
 
     monkeypatch.setenv("PYTHONPATH", str(sandbox))
     monkeypatch.setenv("COURSE_FULL", "0")
@@ -102,7 +101,7 @@ def test_notebook_runs_alone_read_only_with_empty_data(sandbox, stem, monkeypatc
     def without_timings(d):  # wall-clock timings (keys containing _seconds) cannot repeat
         return {k: v for k, v in d.items() if "_seconds" not in k}
 
-    assert without_timings(numbers) == without_timings(notebook_numbers(stem, 1)), (
+    assert without_timings(numbers) == without_timings(notebook_runs(stem, 1)), (
         f"{stem} recorded other numbers when run alone, after the later notebooks")
 
 

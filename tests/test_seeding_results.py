@@ -37,11 +37,45 @@ def test_set_threads_reads_course_threads(monkeypatch):
 
 
 def test_check_prints_a_verdict_and_never_raises(capsys):
-    assert cu.check("ratio reaches the goal", torch.tensor(0.99) <= 1.01, "ratio 0.990, goal <= 1.01") is True
-    assert cu.check("angle reaches the goal", False, "angle 9.0, goal <= 5") is False
+    assert cu.check("AE reaches PCA's error, AE/PCA", torch.tensor(0.99), "<=", 1.01) is True
+    assert cu.check("angle within 5 degrees", 9.04, "<=", 5, digits=1) is False
+    assert cu.check("nan is never a pass", float("nan"), ">", 0) is False
     assert capsys.readouterr().out.splitlines() == [
-        "\u2713 ratio reaches the goal: ratio 0.990, goal <= 1.01",
-        "\u2717 angle reaches the goal: angle 9.0, goal <= 5"]
+        "\u2713 AE reaches PCA's error, AE/PCA \u2014 measured 0.990, goal <= 1.01",
+        "\u2717 angle within 5 degrees \u2014 measured 9.0, goal <= 5",
+        "\u2717 nan is never a pass \u2014 measured nan, goal > 0"]
+    with pytest.raises(ValueError, match="unknown comparison"):
+        cu.check("x", 1, "==", 1)
+
+
+def test_results_check_records_value_and_claim(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path))
+    r = cu.Results("99_test")
+    assert r.check("ratio_k2", "AE reaches PCA's error", 1.000049, "<=", 1.01) is True
+    assert r.check("gap", "VAE beats AE, VAE - AE", -0.25, ">", 0, digits=2) is False
+    assert json.loads((tmp_path / "99_test.json").read_text()) == {"gap": -0.25, "ratio_k2": 1.0}
+    claims = json.loads((tmp_path / "99_test.claims.json").read_text())
+    assert claims["gap"] == {"claim": "VAE beats AE, VAE - AE", "op": ">", "goal": 0, "pass": False}
+    assert "\u2717 VAE beats AE, VAE - AE \u2014 measured -0.25, goal > 0" in capsys.readouterr().out
+
+
+def test_verdict_lines_compare_without_the_value(root):
+    """tests/sanitize.cfg blanks the measured value, so nbval compares verdict and goal only."""
+    import re
+
+    from nbval.plugin import get_sanitize_patterns
+
+    patterns = get_sanitize_patterns((root / "tests" / "sanitize.cfg").read_text())
+
+    def sanitize(text):  # as nbval does it
+        for regex, replace in patterns:
+            text = re.sub(regex, replace, text)
+        return text
+
+    a = sanitize("\u2713 x \u2014 measured 0.714, goal <= 0.75")
+    b = sanitize("\u2713 x \u2014 measured 0.717, goal <= 0.75")
+    c = sanitize("\u2717 x \u2014 measured 0.771, goal <= 0.75")
+    assert a == b != c and "0.75" in a
 
 
 def test_get_device_cpu_and_errors(monkeypatch):
