@@ -12,6 +12,7 @@ pca       the PCA baseline
 metrics   MSE, kNN accuracy, unrolling R^2, subspace angles, sparsity
 digits    a digit classifier used as a digit-likeness meter
 plotting  image grids, reconstructions, latent scatter, loss curves (each returns a Figure)
+diagrams  architecture diagrams drawn from a model's layer widths
 geometry  toy data (2-D cloud, swiss roll, S-curve) and their plots
 seeding   ``seed_everything``
 device    ``get_device`` and ``set_threads``
@@ -23,6 +24,7 @@ from course_utils.checks import check, fmt
 from course_utils.config import by_mode, data_dir, full_mode, headless
 from course_utils.data import DataUnavailableError, load_dataset, load_mnist
 from course_utils.device import get_device, set_threads
+from course_utils.diagrams import layer_widths, plot_architecture
 from course_utils.digits import digit_likeness, train_digit_classifier
 from course_utils.geometry import (
     make_gaussian_cloud,
@@ -67,12 +69,14 @@ __all__ = [
     "headless",
     "hoyer_sparsity",
     "knn_accuracy",
+    "layer_widths",
     "load_dataset",
     "load_mnist",
     "make_gaussian_cloud",
     "make_manifold",
     "make_optimizer",
     "mse",
+    "plot_architecture",
     "plot_history",
     "plot_images",
     "plot_latent",

@@ -84,3 +84,31 @@ def test_plot_manifold_and_projection():
 def test_bad_input_gives_clear_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_architecture_diagram_reads_the_model_and_marks_the_code():
+    from torch import nn
+
+    model = nn.Sequential(nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 2), nn.Linear(2, 64), nn.Linear(64, 784))
+    widths = cu.layer_widths(model)
+    assert widths == [784, 64, 2, 64, 784]
+    fig = cu.plot_architecture(widths, title="AE")
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts.count("784") == 2 and "2" in texts and "code" in texts
+    fig = cu.plot_architecture(widths, variational=True)
+    texts = " ".join(t.get_text() for t in fig.axes[0].texts)
+    assert "\u03bc  (2)" in texts and "log \u03c3\u00b2  (2)" in texts and "z  (2)" in texts and "N(0, I)" in texts
+    plt.close("all")
+
+
+def test_architecture_diagram_bad_input():
+    from torch import nn
+
+    with pytest.raises(ValueError, match="at least 3"):
+        cu.plot_architecture([784, 784])
+    with pytest.raises(ValueError, match="code_index"):
+        cu.plot_architecture([784, 2, 784], code_index=0)
+    with pytest.raises(ValueError, match="no nn.Linear"):
+        cu.layer_widths(nn.ReLU())
+    with pytest.raises(ValueError, match="not one chain"):
+        cu.layer_widths(nn.ModuleList([nn.Linear(4, 2), nn.Linear(4, 2)]))
