@@ -38,7 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import BUILD, ROOT, notebooks, offline_env, replace_block  # noqa: E402
 
-from course_utils.checks import OPS  # noqa: E402
+from course_utils.checks import passes  # noqa: E402
 
 CELLS = {
     "shipped": {"COURSE_SPLIT_SEED": "0"},
@@ -114,7 +114,7 @@ def collect(cells: list[str], stems: list[Path], runs: dict) -> list[dict]:
         row["worst"] = pick(values) if values else None
         ran_everywhere = all(not runs.get(c, {}).get(stem, {}).get("error") for c in cells)
         row["pass"] = bool(ran_everywhere and len(values) == len(cells)
-                           and all(OPS[row["op"]](v, row["goal"]) for v in values))
+                           and all(passes(v, row["op"], row["goal"]) for v in values))
         out.append(row)
     return out
 

@@ -33,8 +33,26 @@ OPS = {"<=": lambda a, b: a <= b, "<": lambda a, b: a < b,
        ">=": lambda a, b: a >= b, ">": lambda a, b: a > b}
 
 
-def check(claim: str, value: float, op: str, goal: float, *, digits: int = 3) -> bool:
-    """Print one verdict line for a claim and return whether it holds; never raises on the number.
+def passes(value: float, op: str, goal: float) -> bool:
+    """Whether ``value op goal`` holds (False for NaN).
+
+    Parameters
+    ----------
+    value : float
+    op : {"<=", "<", ">=", ">"}
+    goal : float
+
+    Returns
+    -------
+    ok : bool
+    """
+    if op not in OPS:
+        raise ValueError(f"unknown comparison {op!r}; choose one of {sorted(OPS)}.")
+    return bool(OPS[op](float(value), goal))
+
+
+def check(claim: str, value: float, op: str, goal: float, *, digits: int = 3) -> None:
+    """Print one verdict line for a claim; never raises on the number.
 
     The line reads ``✓ claim — measured 1.000, goal <= 1.01`` (a cross when it fails).
     The tests compare it with the measured value blanked out (``tests/sanitize.cfg``),
@@ -54,14 +72,10 @@ def check(claim: str, value: float, op: str, goal: float, *, digits: int = 3) ->
     digits : int, default 3
         Decimal places of the printed value.
 
-    Returns
-    -------
-    ok : bool
-        False also when ``value`` is NaN.
+    Notes
+    -----
+    Nothing is returned, so a cell that ends with a check shows only its line; use
+    :func:`passes` for the verdict as a value. NaN never passes.
     """
-    if op not in OPS:
-        raise ValueError(f"unknown comparison {op!r}; choose one of {sorted(OPS)}.")
-    value = float(value)
-    ok = bool(OPS[op](value, goal))
-    print(f"{PASS if ok else FAIL} {claim} \u2014 measured {fmt(value, digits)}, goal {op} {goal:g}")
-    return ok
+    ok = passes(value, op, goal)
+    print(f"{PASS if ok else FAIL} {claim} \u2014 measured {fmt(float(value), digits)}, goal {op} {goal:g}")

@@ -48,7 +48,7 @@ def layer_widths(model: nn.Module) -> list[int]:
     for layer in linears:
         if layer.in_features != widths[-1]:
             raise ValueError(f"the nn.Linear layers are not one chain: a layer takes {layer.in_features} "
-                             f"inputs after one that gives {widths[-1]}; pass the encoder and decoder separately")
+                             f"inputs after one that gives {widths[-1]}; pass encoder and decoder separately")
         widths.append(layer.out_features)
     return widths
 
@@ -98,7 +98,8 @@ def plot_architecture(
         raise ValueError(f"widths must list at least 3 layer sizes >= 1 (input, code, output), got {widths}")
     code = widths.index(min(widths)) if code_index is None else code_index
     if not 0 < code < len(widths) - 1:
-        raise ValueError(f"code_index must point inside the network (1 .. {len(widths) - 2}), got {code_index}")
+        raise ValueError(f"code_index must point inside the network (1 .. {len(widths) - 2}), "
+                         f"got {code_index}")
     ax = axes_or_new(ax, (1.1 * len(widths) + (2.2 if variational else 0.6), 3.4))
     heights = [0.35 + 0.5 * math.log2(w) / math.log2(max(widths)) * 2 for w in widths]
     xs, x = [], 0.0

@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from course_utils.checks import check
+from course_utils.checks import check, passes
 
 RESULTS_ENV = "COURSE_RESULTS_DIR"
 
@@ -67,7 +67,7 @@ class Results:
             self.path.write_text(json.dumps(self.values, indent=2, sort_keys=True) + "\n")
         return value
 
-    def check(self, name: str, claim: str, value, op: str, goal: float, *, digits: int = 4) -> bool:
+    def check(self, name: str, claim: str, value, op: str, goal: float, *, digits: int = 4) -> None:
         """Record ``value`` under ``name``, print its verdict line (:func:`course_utils.check`)
         and remember the claim, so the tests and ``make claims`` can read it back.
 
@@ -83,15 +83,14 @@ class Results:
         digits : int, default 4
             Decimal places recorded and printed.
 
-        Returns
-        -------
-        ok : bool
-            Whether the claim holds; a failed claim prints a cross and never raises.
+        Notes
+        -----
+        A failed claim prints a cross and never raises; nothing is returned (see
+        :func:`course_utils.check`).
         """
         value = self.record(name, float(value), digits)
-        ok = check(claim, value, op, goal, digits=digits)
-        self.claims[name] = {"claim": claim, "op": op, "goal": goal, "pass": ok}
+        check(claim, value, op, goal, digits=digits)
+        self.claims[name] = {"claim": claim, "op": op, "goal": goal, "pass": passes(value, op, goal)}
         if self.path is not None:
             self.path.with_suffix(".claims.json").write_text(
                 json.dumps(self.claims, indent=2, sort_keys=True) + "\n")
-        return ok

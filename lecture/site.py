@@ -9,7 +9,12 @@ fails on lecture-hall wifi. Here every page and deck uses local copies under
 
 require.js, jQuery and mermaid are not needed (no widgets or diagrams), so the templates
 in ``lecture/templates/`` drop them; reveal.js is loaded with plain script tags. Figures are
-embedded in the pages as data URIs. Layout::
+embedded in the pages as data URIs. The templates extend nbconvert's ``lab`` and ``reveal``
+templates by path (``lab/index.html.j2``), since ``index.html.j2`` here is the site's index.
+
+Decks are laid out for a fixed 16:9 slide by :class:`lecture.deck.DeckLayout` (an nbconvert
+preprocessor, decks only) and styled by ``templates/deck.css``, so that every slide fits a
+projector without scrolling (``tests/test_site.py::test_decks_fit`` checks it). Layout::
 
     build/assets/{mathjax,reveal.js}/   copied once per version
     build/html/index.html               the notebooks in order, with run times and numbers
@@ -99,9 +104,12 @@ def _exporter(kind: str, out: Path, build: Path):
     common = dict(extra_loaders=[jinja2.FileSystemLoader(str(TEMPLATES))],
                   mathjax_url=f"{_rel(mathjax, out.parent)}/MathJax.js?config={MATHJAX_CONFIG}")
     if kind == "deck":
+        from lecture import deck, deckfit
+
         return SlidesExporter(template_file="course_deck.html.j2", reveal_theme=REVEAL_THEME,
                               reveal_url_prefix=_rel(build / "assets" / "reveal.js", out.parent),
-                              reveal_scroll=True, **common)
+                              reveal_width=str(deckfit.SLIDE_W), reveal_height=str(deckfit.SLIDE_H),
+                              preprocessors=[deck.DeckLayout], **common)
     return HTMLExporter(template_name="lab", template_file="course_page.html.j2", **common)
 
 

@@ -9,7 +9,7 @@ splits, seeds and data sizes.
 import pytest
 from conftest import NOTEBOOKS
 
-from course_utils.checks import OPS
+from course_utils.checks import passes
 
 STEMS = [p.stem for p in NOTEBOOKS]
 
@@ -21,6 +21,6 @@ def test_every_checked_claim_holds(notebook_claims, notebook_numbers, stem):
     failed = []
     for key, spec in claims.items():
         value = numbers[key]
-        if not OPS[spec["op"]](value, spec["goal"]) or not spec["pass"]:
+        if not passes(value, spec["op"], spec["goal"]) or not spec["pass"]:
             failed.append(f"{key}: {spec['claim']}: measured {value}, goal {spec['op']} {spec['goal']}")
     assert not failed, "\n".join(failed)

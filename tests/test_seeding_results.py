@@ -37,9 +37,9 @@ def test_set_threads_reads_course_threads(monkeypatch):
 
 
 def test_check_prints_a_verdict_and_never_raises(capsys):
-    assert cu.check("AE reaches PCA's error, AE/PCA", torch.tensor(0.99), "<=", 1.01) is True
-    assert cu.check("angle within 5 degrees", 9.04, "<=", 5, digits=1) is False
-    assert cu.check("nan is never a pass", float("nan"), ">", 0) is False
+    assert cu.check("AE reaches PCA's error, AE/PCA", torch.tensor(0.99), "<=", 1.01) is None
+    cu.check("angle within 5 degrees", 9.04, "<=", 5, digits=1)
+    cu.check("nan is never a pass", float("nan"), ">", 0)
     assert capsys.readouterr().out.splitlines() == [
         "\u2713 AE reaches PCA's error, AE/PCA \u2014 measured 0.990, goal <= 1.01",
         "\u2717 angle within 5 degrees \u2014 measured 9.0, goal <= 5",
@@ -51,8 +51,9 @@ def test_check_prints_a_verdict_and_never_raises(capsys):
 def test_results_check_records_value_and_claim(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path))
     r = cu.Results("99_test")
-    assert r.check("ratio_k2", "AE reaches PCA's error", 1.000049, "<=", 1.01) is True
-    assert r.check("gap", "VAE beats AE, VAE - AE", -0.25, ">", 0, digits=2) is False
+    r.check("ratio_k2", "AE reaches PCA's error", 1.000049, "<=", 1.01)
+    r.check("gap", "VAE beats AE, VAE - AE", -0.25, ">", 0, digits=2)
+    assert r.claims["ratio_k2"]["pass"] is True
     assert json.loads((tmp_path / "99_test.json").read_text()) == {"gap": -0.25, "ratio_k2": 1.0}
     claims = json.loads((tmp_path / "99_test.claims.json").read_text())
     assert claims["gap"] == {"claim": "VAE beats AE, VAE - AE", "op": ">", "goal": 0, "pass": False}

@@ -7,17 +7,24 @@ under nbval in this test run), or checks an existing build when ``COURSE_SITE_BU
 headless Chromium (Debian's ``chromium``: ``make browser`` installs it) with every non-file
 request aborted. Without Chromium these tests skip, except under CI (``CI=true``), where they
 fail. Screenshots go to ``build/screenshots/``.
+
+``test_decks_fit`` visits every slide of every deck at 1280x720 and 1920x1080 and fails on a
+slide that would need scrolling, a code, output, figure or equation box cut at the right, or
+code under 12 px / prose under 16 px on screen; it prints the counts per deck. Run it alone on
+a build with ``COURSE_SITE_BUILD=build pytest tests/test_site.py -s -k decks_fit``.
 """
 
+import base64
 import os
 import re
 import shutil
+import struct
 import sys
 
 import pytest
 from conftest import RESULTS
 
-from lecture import run
+from lecture import deck, deckfit, run
 
 
 # Browser tests share one site build; the group keeps them on one xdist worker.
@@ -44,6 +51,61 @@ MATH_JS = """() => ({
   fontWarning: !!document.getElementById('MathJax_FontWarning'),
   stixLoaded: Array.from(document.fonts).some(f => /STIX/.test(f.family) && f.status === 'loaded'),
 })"""
+
+
+# Decks must fit common projectors, readably: every slide's content within the slide, no code,
+# output, figure or equation cut at the right, code >= 12 px and prose >= 16 px on screen.
+DECK_VIEWPORTS = ((1280, 720), (1920, 1080))
+MIN_CODE_PX, MIN_PROSE_PX = 12, 16
+
+# The current slide, measured on screen (after reveal.js scales the slide to the window).
+DECK_FIT_JS = """([minCode, minProse]) => {
+  const slides = document.querySelector('.reveal .slides');
+  const box = slides.getBoundingClientRect();
+  const scale = box.height / slides.offsetHeight;
+  const slide = Reveal.getCurrentSlide();
+  const shown = el => !el.closest('aside.notes, script, style') && el.getClientRects().length > 0;
+  const problems = [];
+  let bottom = box.top;
+  for (const el of slide.querySelectorAll('*')) {
+    if (!shown(el)) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width > 0 && r.height > 0) bottom = Math.max(bottom, r.bottom);
+  }
+  const height = Math.round((bottom - box.top) / scale);
+  if (bottom > box.bottom + 1) problems.push(`content ${height} px tall in a ${slides.offsetHeight} px slide`);
+  const right = Math.min(window.innerWidth, box.right) + 1;
+  for (const el of slide.querySelectorAll(
+      'pre, .jp-InputArea-editor, .jp-OutputArea-output, img, table, .MathJax_Display')) {
+    if (!shown(el)) continue;
+    const r = el.getBoundingClientRect();
+    const what = el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : '');
+    if (el.scrollWidth > el.clientWidth + 1) problems.push(`${what} cut: scrollWidth ${el.scrollWidth} > clientWidth ${el.clientWidth}`);
+    else if (r.right > right) problems.push(`${what} ends ${Math.round(r.right - right)} px right of the slide`);
+  }
+  const smallest = {code: Infinity, prose: Infinity};
+  const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!walker.currentNode.textContent.trim() || !shown(el) || el.closest(
+        '.MathJax, .MathJax_Display, .MathJax_Preview, .MJX_Assistive_MathML')) continue;
+    const kind = el.closest('pre, code, .jp-OutputArea-output') ? 'code' : 'prose';
+    smallest[kind] = Math.min(smallest[kind], parseFloat(getComputedStyle(el).fontSize) * scale);
+  }
+  if (smallest.code < minCode) problems.push(`code at ${smallest.code.toFixed(1)} px`);
+  if (smallest.prose < minProse) problems.push(`prose at ${smallest.prose.toFixed(1)} px`);
+  return {height, problems, code: smallest.code, prose: smallest.prose};
+}"""
+
+GOTO_SLIDE_JS = """i => { const s = Reveal.getSlides()[i], at = Reveal.getIndices(s);
+  Reveal.slide(at.h, at.v); return `${at.h}/${at.v || 0}`; }"""
+
+# Show slide i, wait until MathJax has typeset what it queued, measure (one round trip).
+MEASURE_SLIDE_JS = f"""async ([i, limits]) => {{
+  const where = ({GOTO_SLIDE_JS})(i);
+  await new Promise(done => MathJax.Hub.Queue(() => done(true)));
+  return [where, ({DECK_FIT_JS})(limits)];
+}}"""
 
 
 def _find_chromium():
@@ -221,3 +283,138 @@ def test_decks_advance(site, browser_context, shots):
         page.screenshot(path=str(shots / f"{stem[:2]}_deck_slide2.png"))
         tab.check(figures=True)
         tab.page.close()
+
+
+# reveal.js has scaled the slide to the window (margin 0.04 on each axis).
+SCALED_JS = """() => { const c = Reveal.getConfig(), m = 1 - c.margin;
+  const want = Math.min(innerWidth * m / c.width, innerHeight * m / c.height);
+  return Math.abs(Reveal.getScale() - want) < 1e-3; }"""
+
+
+def _deck_fit(page, size):
+    """Every slide of the deck open in ``page``, measured at window ``size``:
+    list of (slide "h/v", measures)."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    page.wait_for_function(SCALED_JS, timeout=10_000)
+    return [tuple(page.evaluate(MEASURE_SLIDE_JS, [i, [MIN_CODE_PX, MIN_PROSE_PX]]))
+            for i in range(page.evaluate("Reveal.getSlides().length"))]
+
+
+@_site_test
+def test_decks_fit(site, browser_context, shots):
+    """Every slide of every deck fits 1280x720 and 1920x1080 readably: no scrolling, nothing cut."""
+    build, stems = site
+    failures, total = [], {size: [0, 0] for size in DECK_VIEWPORTS}
+    for stem in stems:
+        tab = OfflinePage(browser_context)
+        page = tab.open(build / "slides" / f"{stem}.slides.html")
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
+        page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+        tab.typeset()  # the deck is typeset again once reveal.js has laid it out
+        for size in DECK_VIEWPORTS:
+            slides = _deck_fit(page, size)
+            bad = [(where, m) for where, m in slides if m["problems"]]
+            total[size][0] += len(slides)
+            total[size][1] += len(bad)
+            code = min(m["code"] for _, m in slides)
+            prose = min(m["prose"] for _, m in slides)
+            print(f"{stem} {size[0]}x{size[1]}: {len(slides)} slides, {len(bad)} overflowing "
+                  f"(smallest code {code:.1f} px, prose {prose:.1f} px)", file=sys.stderr)
+            failures += [f"{stem} {size[0]}x{size[1]} slide {where}: {'; '.join(m['problems'])}"
+                         for where, m in bad]
+            if size == DECK_VIEWPORTS[0]:  # the fullest slide, all fragments shown
+                fullest = max(range(len(slides)), key=lambda i: slides[i][1]["height"])
+                page.evaluate(GOTO_SLIDE_JS, fullest)
+                page.evaluate("while (Reveal.nextFragment()) {}")
+                tab.typeset()
+                page.wait_for_timeout(300)  # fragments fade in
+                page.screenshot(path=str(shots / f"{stem[:2]}_deck.png"))
+        assert not tab.outside and not tab.missing and not tab.errors, (
+            stem, tab.outside, tab.missing, tab.errors)
+        page.close()
+    for (width, height), (n, bad) in total.items():
+        print(f"all decks {width}x{height}: {n} slides, {bad} overflowing", file=sys.stderr)
+    assert not failures, f"{len(failures)} slides do not fit:\n" + "\n".join(failures)
+
+
+def _png(width, height):
+    """Base64 of the start of a PNG of that size (enough for the layout, which reads the header)."""
+    head = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + struct.pack(">II", width, height)
+    return base64.b64encode(head + bytes(40)).decode()
+
+
+def test_deck_layout_rules():
+    """The deck's preprocessor: deck-skip and NBVAL lines leave, long code and output split,
+    a tall figure is scaled to the slide, solutions go to the notes, every slide fits."""
+    import nbformat
+    from nbformat import v4
+
+    def cell(make, source, kind="-", **kw):
+        c = make(source, **kw)
+        c.metadata["slideshow"] = {"slide_type": kind}
+        return c
+
+    long_code = "\n\n".join(f"def f{i}(x):\n    y = x + {i}\n    return y" for i in range(20))
+    figure = v4.new_output("display_data", data={"image/png": _png(800, 1400),
+                                                 "text/plain": "<Figure>"})
+    printed = v4.new_output("stream", name="stdout", text="".join(f"{i}\n" for i in range(90)))
+    nb = v4.new_notebook(cells=[
+        cell(v4.new_markdown_cell, "# Title\n\nIntro.", "slide"),
+        cell(v4.new_code_cell, "import os  # plumbing", "-", metadata={"tags": ["deck-skip"]}),
+        cell(v4.new_markdown_cell, "## Section\n\nThe code:", "slide"),
+        cell(v4.new_code_cell, long_code),
+        cell(v4.new_code_cell, "# NBVAL_CHECK_OUTPUT\nshow()", "fragment", outputs=[figure]),
+        cell(v4.new_code_cell, "print(lines)", outputs=[printed]),
+        cell(v4.new_markdown_cell, "## Exercises\n\n1. Do it.\n\n<details>\n<summary>Solutions"
+             "</summary>\n\n1. Done.\n</details>", "slide"),
+    ])
+    out, resources = deck.DeckLayout().preprocess(nb, {})
+    nbformat.validate(out)
+    sources = [c.source for c in out.cells]
+    assert not any("import os" in s or "NBVAL" in s for s in sources), sources
+    kinds = [c.metadata.slideshow.slide_type for c in out.cells]
+    assert kinds[0] == "slide" and kinds.count("slide") == 3, kinds
+    code = [c for c in out.cells if c.cell_type == "code" and "def f" in c.source]
+    assert len(code) >= 2 and "".join(c.source for c in code).count("def f") == 20
+    assert all(deckfit.code_height(c.source.splitlines()) <= deckfit.BUDGET for c in code)
+    width = next(o for c in out.cells if c.cell_type == "code" for o in c.outputs
+                 if "image/png" in o.get("data", {})).metadata["image/png"]["width"]
+    assert width * 1400 / 800 <= deckfit.BUDGET, width
+    parts = [o.text for c in out.cells if c.cell_type == "code" for o in c.outputs
+             if o.output_type == "stream"]
+    assert len(parts) >= 2 and "".join(parts) == printed.text
+    notes = [c.source for c in out.cells if c.metadata.slideshow.slide_type == "notes"]
+    assert any("Done." in n and "<details>" not in n for n in notes), notes
+    assert resources["deck"]["width"] == deckfit.SLIDE_W
+    # each sub-slide's estimated content fits
+    for slide in deck_slides(out):
+        assert sum(deck_height(c) for c in slide) <= deckfit.BUDGET + 1, [c.source[:40]
+                                                                         for c in slide]
+
+
+def deck_slides(nb):
+    """The laid-out cells grouped by (sub-)slide, notes left out."""
+    slides = []
+    for c in nb.cells:
+        kind = c.metadata.slideshow.slide_type
+        if kind in ("slide", "subslide") or not slides:
+            slides.append([])
+        if kind != "notes":
+            slides[-1].append(c)
+    return slides
+
+
+def deck_height(c):
+    """Estimated height of a laid-out cell (figures at the width the layout gave them)."""
+    if c.source.startswith('<p class="deck-cont">'):
+        return deckfit.CONT_HEIGHT
+    if c.cell_type == "markdown":
+        return sum(deckfit.block_height(k, t) for k, t, _ in deckfit.md_blocks(c.source))
+    height = deckfit.code_height(c.source.splitlines()) if c.source else 0.0
+    for o in c.outputs:
+        if "image/png" in o.get("data", {}):
+            w, h = deckfit.png_size(o.data["image/png"])
+            height += h * o.metadata["image/png"]["width"] / w + deckfit.FIGURE_GAP
+        else:
+            height += deckfit.output_height(o)
+    return height
