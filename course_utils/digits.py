@@ -1,23 +1,22 @@
 """A digit-likeness meter: a small classifier with an eleventh class, "not a digit".
 
-Notebook 04 uses it to find holes in an autoencoder's latent space, notebook 07
+Notebook 04 uses it to find holes in an autoencoder's latent space, notebook 08
 to compare samples of an autoencoder and a VAE. A classifier trained on digits
 alone is confident about almost anything (uniform noise got a mean top-class
 confidence near 0.7), so this one is also shown images that are not digits:
 noise, blank and flat grey images, blurred digits, blobs, random strokes, digits
 shifted off the centre and inverted digits, all labelled 10. The likeness of an
-image is the probability the meter gives to the ten digit classes together.
+image is the probability of its most likely digit: high only for an image that is
+a digit (not class 10) and one particular digit (not a blend of several).
 """
 
 from __future__ import annotations
-
-import math
 
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from course_utils.training import fit
+from course_utils.training import epochs_for_steps, fit
 
 NOT_A_DIGIT = 10
 NON_DIGIT_KINDS = ("uniform noise", "sparse noise", "blank", "flat grey", "blurred digits",
@@ -89,7 +88,8 @@ def make_non_digits(digits: torch.Tensor, *, seed: int = 0) -> dict[str, torch.T
     gen = torch.Generator().manual_seed(seed)
     blurred = F.avg_pool2d(x, 7, stride=1, padding=3, count_include_pad=False)
     blurred = blurred / blurred.amax(dim=(1, 2, 3), keepdim=True).clamp_min(1e-6)
-    shifts = torch.randint(7, 11, (n, 2), generator=gen) * (2 * torch.randint(0, 2, (n, 2), generator=gen) - 1)
+    sign = 2 * torch.randint(0, 2, (n, 2), generator=gen) - 1
+    shifts = torch.randint(7, 11, (n, 2), generator=gen) * sign                  # (n, 2): 7-10 px, either way
     shifted = torch.stack([torch.roll(img, shifts=(int(dy), int(dx)), dims=(1, 2))
                            for img, (dy, dx) in zip(x, shifts, strict=True)])
     sparse = (torch.rand(n, 1, 28, 28, generator=gen) < 0.05 + 0.45 * torch.rand(n, 1, 1, 1, generator=gen))
@@ -109,8 +109,8 @@ def make_non_digits(digits: torch.Tensor, *, seed: int = 0) -> dict[str, torch.T
 
 
 def train_digit_classifier(
-    x: torch.Tensor, y: torch.Tensor, *, hidden: int = 128, steps: int = 300, batch_size: int = 128,
-    lr: float = 3e-3, seed: int = 0
+    x: torch.Tensor, y: torch.Tensor, *, hidden: int = 128, steps: int = 600, batch_size: int = 256,
+    lr: float = 8e-3, seed: int = 0
 ) -> nn.Module:
     """Train the meter: an MLP (784-hidden-11) on real digits (classes 0-9) and non-digits (class 10).
 
@@ -125,10 +125,10 @@ def train_digit_classifier(
         Their labels, integers 0-9.
     hidden : int, default 128
         Hidden units.
-    steps : int, default 300
-        Optimiser steps (whole epochs: at least this many).
-    batch_size : int, default 128
-    lr : float, default 3e-3
+    steps : int, default 600
+        Optimiser steps (rounded up to whole epochs).
+    batch_size : int, default 256
+    lr : float, default 8e-3
         Peak learning rate of Adam's one-cycle schedule.
     seed : int, default 0
         Seeds the non-digits, the initial weights and the batch order.
@@ -161,15 +161,14 @@ def train_digit_classifier(
         torch.manual_seed(seed)
         clf = nn.Sequential(nn.Flatten(), nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 11))
     clf = clf.to(x.device)
-    epochs = math.ceil(steps / math.ceil(len(data) / batch_size))
-    fit(clf, loss_fn, data, epochs=epochs, batch_size=batch_size, lr=lr, schedule="onecycle",
-        seed=seed, progress=False)
+    fit(clf, loss_fn, data, epochs=epochs_for_steps(steps, len(data), batch_size), batch_size=batch_size,
+        lr=lr, schedule="onecycle", seed=seed, progress=False)
     return clf.eval()
 
 
 @torch.no_grad()
 def digit_likeness(classifier: nn.Module, images: torch.Tensor) -> torch.Tensor:
-    """How digit-like each image is: the meter's probability that it shows one of the digits 0-9.
+    """How digit-like each image is: the meter's probability of the most likely digit 0-9.
 
     Parameters
     ----------
@@ -181,11 +180,13 @@ def digit_likeness(classifier: nn.Module, images: torch.Tensor) -> torch.Tensor:
     Returns
     -------
     likeness : torch.Tensor of shape (n,)
-        ``1 - p(not a digit)``, in [0, 1], on the CPU.
+        ``max(p(0), ..., p(9))`` of the 11-class softmax, in [0, 1], on the CPU: low for
+        images of class 10 ("not a digit") and for blends the meter cannot assign to one digit.
     """
     images = _check_images(images, "images")
     device = next(classifier.parameters()).device
     logits = classifier(images.to(device))
     if logits.shape[1:] != (11,):
-        raise ValueError(f"the classifier must have 11 outputs (digits 0-9, not a digit), got {logits.shape[1]}.")
-    return 1 - F.softmax(logits, dim=1)[:, NOT_A_DIGIT].cpu()
+        raise ValueError(f"the classifier must have 11 outputs (digits 0-9, not a digit), "
+                         f"got {logits.shape[1]}.")
+    return F.softmax(logits, dim=1)[:, :NOT_A_DIGIT].amax(dim=1).cpu()
