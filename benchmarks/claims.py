@@ -81,8 +81,9 @@ def run_matrix(cells: list[str], stems: list[Path], jobs: int, threads: int, wor
             env["COURSE_DATA_DIR"] = str(data)
         out = BUILD / "claims" / cell
         out.mkdir(parents=True, exist_ok=True)
-        for old in out.glob("*.json"):
-            old.unlink()
+        for path in stems:  # forget this notebook's earlier records in this cell
+            for old in out.glob(f"{path.stem}.*json"):
+                old.unlink()
         todo += [(cell, str(path), env, str(out)) for path in stems]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         for cell, path, seconds, error in pool.map(_run_one, todo):
@@ -143,7 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--readme", action="store_true")
-    parser.add_argument("--collect-only", action="store_true", help="only re-read build/claims/")
+    parser.add_argument("--collect-only", action="store_true",
+                        help="run nothing: rebuild claims.json (and the README) from build/claims/")
     args = parser.parse_args(argv)
     stems = notebooks(args.notebooks)
     start = time.perf_counter()
@@ -152,7 +154,10 @@ def main(argv: list[str] | None = None) -> int:
         runs = json.loads(runs_file.read_text())
     else:
         with tempfile.TemporaryDirectory(prefix="claims_data_") as tmp:
-            runs = run_matrix(args.cells, stems, args.jobs, args.threads, Path(tmp))
+            new = run_matrix(args.cells, stems, args.jobs, args.threads, Path(tmp))
+        runs = json.loads(runs_file.read_text()) if runs_file.exists() else {}
+        for cell, by_stem in new.items():  # keep earlier runs of other notebooks
+            runs.setdefault(cell, {}).update(by_stem)
         runs_file.write_text(json.dumps(runs, indent=2) + "\n")
     rows = collect(args.cells, stems, runs)
     (BUILD / "claims.json").write_text(json.dumps(rows, indent=2) + "\n")

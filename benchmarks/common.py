@@ -41,20 +41,19 @@ def children_cpu() -> float:
 @contextlib.contextmanager
 def environ(**values: str | None):
     """Set (or with None: unset) environment variables, restoring them afterwards."""
+    def put(settings: dict[str, str | None]) -> None:
+        for key, val in settings.items():
+            if val is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = val
+
     old = {key: os.environ.get(key) for key in values}
     try:
-        for key, val in values.items():
-            if val is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = val
+        put(values)
         yield
     finally:
-        for key, val in old.items():
-            if val is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = val
+        put(old)
 
 
 def run_notebook(path: Path, results_dir: Path, *, timeout: int = 900) -> dict:

@@ -245,26 +245,28 @@ def test_index_page(site, browser_context, shots):
     page.screenshot(path=str(shots / "index.png"))
 
 
-@_site_test
-def test_notebook_pages(site, browser_context, shots):
+def each_page(site, browser_context, sub, suffix):
+    """(stem, tab, page) for every notebook's file ``build/sub/<stem><suffix>``, opened offline."""
     build, stems = site
     for stem in stems:
         tab = OfflinePage(browser_context)
-        page = tab.open(build / "html" / f"{stem}.html")
+        yield stem, tab, tab.open(build / sub / f"{stem}{suffix}")
+        tab.page.close()
+
+
+@_site_test
+def test_notebook_pages(site, browser_context, shots):
+    for stem, tab, page in each_page(site, browser_context, "html", ".html"):
         math, widths = tab.check(figures=True)
         page.screenshot(path=str(shots / f"{stem[:2]}_page_top.png"))
         page.locator("img").first.scroll_into_view_if_needed()
         page.screenshot(path=str(shots / f"{stem[:2]}_page_figure.png"))
         print(f"{stem}: {math['rendered']} equations, {len(widths)} figures", file=sys.stderr)
-        tab.page.close()
 
 
 @_site_test
 def test_decks_advance(site, browser_context, shots):
-    build, stems = site
-    for stem in stems:
-        tab = OfflinePage(browser_context)
-        page = tab.open(build / "slides" / f"{stem}.slides.html")
+    for stem, tab, page in each_page(site, browser_context, "slides", ".slides.html"):
         page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
         tab.check(figures=True)
         assert page.evaluate("Reveal.getTotalSlides()") > 1, stem
@@ -282,7 +284,6 @@ def test_decks_advance(site, browser_context, shots):
         assert "#/1" in page.url, page.url
         page.screenshot(path=str(shots / f"{stem[:2]}_deck_slide2.png"))
         tab.check(figures=True)
-        tab.page.close()
 
 
 # reveal.js has scaled the slide to the window (margin 0.04 on each axis).
