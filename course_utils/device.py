@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import torch
+from threadpoolctl import threadpool_limits
 
 from course_utils.config import THREADS_ENV, thread_count
 
@@ -12,11 +13,14 @@ DEVICE_ENV = "COURSE_DEVICE"
 
 
 def set_threads(threads: int | None = None) -> int:
-    """Set PyTorch's CPU thread count; return the count in use.
+    """Set the CPU thread count of PyTorch and of NumPy's BLAS; return PyTorch's count.
 
     Floating-point reductions add up in a different order with a different number
     of threads, so the printed numbers repeat exactly only with the same count.
     The lecture's stored outputs were made with 2 threads (``COURSE_THREADS``'s default).
+    The BLAS behind NumPy, SciPy and scikit-learn gets the same count: left at one
+    thread per core, its threads busy-wait for each other when another program
+    (a second test kernel, say) holds a core, and a 5-second fit takes 30.
 
     Parameters
     ----------
@@ -33,6 +37,9 @@ def set_threads(threads: int | None = None) -> int:
         raise ValueError(f"threads must be >= 0, got {threads} (see {THREADS_ENV})")
     if threads:
         torch.set_num_threads(threads)
+        import scipy.linalg  # noqa: F401  (loads SciPy's own BLAS, so the limit covers it too)
+
+        threadpool_limits(limits=threads, user_api="blas")
     return torch.get_num_threads()
 
 

@@ -1,35 +1,35 @@
 """The lecture site in a real browser, offline: the index, every notebook page and every deck.
 
-Renders every notebook's stored outputs into a temporary folder with the real runner
+Renders every notebook's stored outputs once per test run into a folder all test workers share
 (``python -m lecture --no-execute``; the index's numbers are the ones the notebooks recorded
 under nbval in this test run), or checks an existing build when ``COURSE_SITE_BUILD`` names one
 (e.g. ``COURSE_SITE_BUILD=build`` after ``make lecture``). Pages open from ``file://`` in
 headless Chromium (Debian's ``chromium``: ``make browser`` installs it) with every non-file
 request aborted. Without Chromium these tests skip, except under CI (``CI=true``), where they
-fail. Screenshots go to ``build/screenshots/``.
+fail. Screenshots go to ``build/screenshots/``. There is one page test and one deck test per
+notebook, so pytest-xdist spreads the browser work over both cores.
 
-``test_decks_fit`` visits every slide of every deck at 1280x720 and 1920x1080 and fails on a
+``test_deck`` opens a notebook's deck once: offline, typeset, speaker notes, the arrow key
+moves on to slide 2; then it visits every slide at 1280x720 and 1920x1080 and fails on a
 slide that would need scrolling, a code, output, figure or equation box cut at the right, or
-code under 12 px / prose under 16 px on screen; it prints the counts per deck. Run it alone on
-a build with ``COURSE_SITE_BUILD=build pytest tests/test_site.py -s -k decks_fit``.
+code under 12 px / prose under 16 px on screen; it prints the counts. Run it alone on
+a build with ``COURSE_SITE_BUILD=build pytest tests/test_site.py -s -k test_deck``.
 """
 
 import base64
 import os
+import pathlib
 import re
 import shutil
 import struct
 import sys
 
 import pytest
-from conftest import RESULTS
+from conftest import NOTEBOOKS, RESULTS
 
 from lecture import deck, deckfit, run
 
-
-# Browser tests share one site build; the group keeps them on one xdist worker.
-def _site_test(fn):
-    return pytest.mark.slow(pytest.mark.xdist_group("site")(fn))
+STEMS = [p.stem for p in NOTEBOOKS]
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
@@ -135,11 +135,20 @@ def site(root, tmp_path_factory):
         build = (root / os.environ["COURSE_SITE_BUILD"]).resolve()
         stems = sorted(p.stem for p in (build / "html").glob("[0-9][0-9]_*.html"))
         assert stems, f"no notebook pages in {build / 'html'}: run `make lecture` first"
-    else:  # render every notebook's stored outputs, with the numbers of this test run
-        stems = [p.stem for p in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
-        build = tmp_path_factory.mktemp("site")
-        assert run.main(["--no-execute", "--results", str(RESULTS), "--build", str(build)]) == 0
-    return build, stems
+        return build, stems
+    # render every notebook's stored outputs, with the numbers of this test run: once per run,
+    # by the first worker that gets here (the same run id for every worker of one run)
+    from filelock import FileLock
+
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    build = (pathlib.Path(tmp_path_factory.getbasetemp()).parent / f"site-{run_id}" if run_id
+             else tmp_path_factory.mktemp("site"))
+    build.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(build) + ".lock"):
+        if not (build / "index.done").exists():
+            assert run.main(["--no-execute", "--results", str(RESULTS), "--build", str(build)]) == 0
+            (build / "index.done").touch()
+    return build, STEMS
 
 
 @pytest.fixture(scope="session")
@@ -213,7 +222,7 @@ def browser_context(chromium_path):
         browser.close()
 
 
-@_site_test
+@pytest.mark.slow
 def test_files_reference_no_network(site):
     build, stems = site
     files = [build / "html" / "index.html"]
@@ -229,7 +238,7 @@ def test_files_reference_no_network(site):
     assert (build / "assets" / "reveal.js" / "LICENSE").exists()
 
 
-@_site_test
+@pytest.mark.slow
 def test_index_page(site, browser_context, shots):
     build, stems = site
     tab = OfflinePage(browser_context)
@@ -245,45 +254,24 @@ def test_index_page(site, browser_context, shots):
     page.screenshot(path=str(shots / "index.png"))
 
 
-def each_page(site, browser_context, sub, suffix):
-    """(stem, tab, page) for every notebook's file ``build/sub/<stem><suffix>``, opened offline."""
+def open_built(site, browser_context, stem, sub, suffix):
+    """(tab, page): the notebook's file ``build/sub/<stem><suffix>``, opened offline."""
     build, stems = site
-    for stem in stems:
-        tab = OfflinePage(browser_context)
-        yield stem, tab, tab.open(build / sub / f"{stem}{suffix}")
-        tab.page.close()
+    assert stem in stems, f"{stem} is not in the build {build}"
+    tab = OfflinePage(browser_context)
+    return tab, tab.open(build / sub / f"{stem}{suffix}")
 
 
-@_site_test
-def test_notebook_pages(site, browser_context, shots):
-    for stem, tab, page in each_page(site, browser_context, "html", ".html"):
-        math, widths = tab.check(figures=True)
-        page.screenshot(path=str(shots / f"{stem[:2]}_page_top.png"))
-        page.locator("img").first.scroll_into_view_if_needed()
-        page.screenshot(path=str(shots / f"{stem[:2]}_page_figure.png"))
-        print(f"{stem}: {math['rendered']} equations, {len(widths)} figures", file=sys.stderr)
-
-
-@_site_test
-def test_decks_advance(site, browser_context, shots):
-    for stem, tab, page in each_page(site, browser_context, "slides", ".slides.html"):
-        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
-        tab.check(figures=True)
-        assert page.evaluate("Reveal.getTotalSlides()") > 1, stem
-        assert page.evaluate("Reveal.getIndices().h") == 0, stem
-        assert page.locator("aside.notes").count() > 0, f"{stem}: no speaker notes in the deck"
-        page.screenshot(path=str(shots / f"{stem[:2]}_deck_slide1.png"))
-        for _ in range(30):  # fragments on the first slide take a key press each
-            page.keyboard.press("ArrowRight")
-            if page.evaluate("Reveal.getIndices().h") >= 1:
-                break
-        assert page.evaluate("Reveal.getIndices().h") == 1, f"{stem}: deck stuck on slide 1"
-        page.wait_for_timeout(1000)  # let the slide transition finish
-        tab.typeset()
-        assert page.evaluate("Reveal.getCurrentSlide().offsetHeight") > 0, stem
-        assert "#/1" in page.url, page.url
-        page.screenshot(path=str(shots / f"{stem[:2]}_deck_slide2.png"))
-        tab.check(figures=True)
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_notebook_page(stem, site, browser_context, shots):
+    tab, page = open_built(site, browser_context, stem, "html", ".html")
+    math, widths = tab.check(figures=True)
+    page.screenshot(path=str(shots / f"{stem[:2]}_page_top.png"))
+    page.locator("img").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / f"{stem[:2]}_page_figure.png"))
+    print(f"{stem}: {math['rendered']} equations, {len(widths)} figures", file=sys.stderr)
+    page.close()
 
 
 # reveal.js has scaled the slide to the window (margin 0.04 on each axis).
@@ -301,40 +289,62 @@ def _deck_fit(page, size):
             for i in range(page.evaluate("Reveal.getSlides().length"))]
 
 
-@_site_test
-def test_decks_fit(site, browser_context, shots):
-    """Every slide of every deck fits 1280x720 and 1920x1080 readably: no scrolling, nothing cut."""
-    build, stems = site
-    failures, total = [], {size: [0, 0] for size in DECK_VIEWPORTS}
-    for stem in stems:
-        tab = OfflinePage(browser_context)
-        page = tab.open(build / "slides" / f"{stem}.slides.html")
-        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
-        page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
-        tab.typeset()  # the deck is typeset again once reveal.js has laid it out
-        for size in DECK_VIEWPORTS:
-            slides = _deck_fit(page, size)
-            bad = [(where, m) for where, m in slides if m["problems"]]
-            total[size][0] += len(slides)
-            total[size][1] += len(bad)
-            code = min(m["code"] for _, m in slides)
-            prose = min(m["prose"] for _, m in slides)
-            print(f"{stem} {size[0]}x{size[1]}: {len(slides)} slides, {len(bad)} overflowing "
-                  f"(smallest code {code:.1f} px, prose {prose:.1f} px)", file=sys.stderr)
-            failures += [f"{stem} {size[0]}x{size[1]} slide {where}: {'; '.join(m['problems'])}"
-                         for where, m in bad]
-            if size == DECK_VIEWPORTS[0]:  # the fullest slide, all fragments shown
-                fullest = max(range(len(slides)), key=lambda i: slides[i][1]["height"])
-                page.evaluate(GOTO_SLIDE_JS, fullest)
-                page.evaluate("while (Reveal.nextFragment()) {}")
-                tab.typeset()
-                page.wait_for_timeout(300)  # fragments fade in
-                page.screenshot(path=str(shots / f"{stem[:2]}_deck.png"))
-        assert not tab.outside and not tab.missing and not tab.errors, (
-            stem, tab.outside, tab.missing, tab.errors)
-        page.close()
-    for (width, height), (n, bad) in total.items():
-        print(f"all decks {width}x{height}: {n} slides, {bad} overflowing", file=sys.stderr)
+def _deck_advances(tab, page, stem, shots):
+    """Offline, typeset, speaker notes; the arrow key moves from the title slide to slide 2."""
+    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
+    tab.check(figures=True)
+    assert page.evaluate("Reveal.getTotalSlides()") > 1, stem
+    assert page.evaluate("Reveal.getIndices().h") == 0, stem
+    assert page.locator("aside.notes").count() > 0, f"{stem}: no speaker notes in the deck"
+    page.screenshot(path=str(shots / f"{stem[:2]}_deck_slide1.png"))
+    for _ in range(30):  # fragments on the first slide take a key press each
+        page.keyboard.press("ArrowRight")
+        if page.evaluate("Reveal.getIndices().h") >= 1:
+            break
+    assert page.evaluate("Reveal.getIndices().h") == 1, f"{stem}: deck stuck on slide 1"
+    page.wait_for_timeout(1000)  # let the slide transition finish
+    tab.typeset()
+    assert page.evaluate("Reveal.getCurrentSlide().offsetHeight") > 0, stem
+    assert "#/1" in page.url, page.url
+    page.screenshot(path=str(shots / f"{stem[:2]}_deck_slide2.png"))
+    tab.check(figures=True)
+
+
+def _deck_fits(tab, page, stem, shots):
+    """Problems ("where: what") of every slide at every viewport; screenshot of the fullest."""
+    page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+    tab.typeset()  # the deck is typeset again once reveal.js has laid it out
+    failures = []
+    for size in DECK_VIEWPORTS:
+        slides = _deck_fit(page, size)
+        bad = [(where, m) for where, m in slides if m["problems"]]
+        code = min(m["code"] for _, m in slides)
+        prose = min(m["prose"] for _, m in slides)
+        print(f"{stem} {size[0]}x{size[1]}: {len(slides)} slides, {len(bad)} overflowing "
+              f"(smallest code {code:.1f} px, prose {prose:.1f} px)", file=sys.stderr)
+        failures += [f"{stem} {size[0]}x{size[1]} slide {where}: {'; '.join(m['problems'])}"
+                     for where, m in bad]
+        if size == DECK_VIEWPORTS[0]:  # the fullest slide, all fragments shown
+            fullest = max(range(len(slides)), key=lambda i: slides[i][1]["height"])
+            page.evaluate(GOTO_SLIDE_JS, fullest)
+            page.evaluate("while (Reveal.nextFragment()) {}")
+            tab.typeset()
+            page.wait_for_timeout(300)  # fragments fade in
+            page.screenshot(path=str(shots / f"{stem[:2]}_deck.png"))
+    return failures
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stem", STEMS)
+def test_deck(stem, site, browser_context, shots):
+    """The deck works offline and advances, and every slide fits 1280x720 and 1920x1080
+    readably: no scrolling, nothing cut."""
+    tab, page = open_built(site, browser_context, stem, "slides", ".slides.html")
+    _deck_advances(tab, page, stem, shots)
+    failures = _deck_fits(tab, page, stem, shots)
+    assert not tab.outside and not tab.missing and not tab.errors, (
+        stem, tab.outside, tab.missing, tab.errors)
+    page.close()
     assert not failures, f"{len(failures)} slides do not fit:\n" + "\n".join(failures)
 
 
