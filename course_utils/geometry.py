@@ -87,10 +87,10 @@ def plot_manifold_3d(
     X: torch.Tensor,
     color: torch.Tensor | None = None,
     *,
-    ax: Axes | None = None,
-    title: str | None = None,
     elev: float = 10,
     azim: float = -70,
+    ax: Axes | None = None,
+    title: str | None = None,
 ) -> Figure:
     """3-D scatter of points on a manifold, coloured by their manifold coordinate.
 
@@ -98,11 +98,11 @@ def plot_manifold_3d(
     ----------
     X : torch.Tensor of shape (n, 3)
     color : torch.Tensor of shape (n,), optional
+    elev, azim : float
+        View angles in degrees.
     ax : mpl_toolkits.mplot3d.axes3d.Axes3D, optional
         Must be a 3-D axes (``fig.add_subplot(projection="3d")``).
     title : str, optional
-    elev, azim : float
-        View angles.
 
     Returns
     -------

@@ -290,8 +290,10 @@ def _deck_fit(page, size):
 
 
 def _deck_advances(tab, page, stem, shots):
-    """Offline, typeset, speaker notes; the arrow key moves from the title slide to slide 2."""
+    """Offline, typeset, speaker notes; the arrow key moves from the title slide to slide 2
+    (slide transitions off, so nothing needs waiting for)."""
     page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
+    page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
     tab.check(figures=True)
     assert page.evaluate("Reveal.getTotalSlides()") > 1, stem
     assert page.evaluate("Reveal.getIndices().h") == 0, stem
@@ -302,7 +304,6 @@ def _deck_advances(tab, page, stem, shots):
         if page.evaluate("Reveal.getIndices().h") >= 1:
             break
     assert page.evaluate("Reveal.getIndices().h") == 1, f"{stem}: deck stuck on slide 1"
-    page.wait_for_timeout(1000)  # let the slide transition finish
     tab.typeset()
     assert page.evaluate("Reveal.getCurrentSlide().offsetHeight") > 0, stem
     assert "#/1" in page.url, page.url
@@ -312,7 +313,6 @@ def _deck_advances(tab, page, stem, shots):
 
 def _deck_fits(tab, page, stem, shots):
     """Problems ("where: what") of every slide at every viewport; screenshot of the fullest."""
-    page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
     tab.typeset()  # the deck is typeset again once reveal.js has laid it out
     failures = []
     for size in DECK_VIEWPORTS:
