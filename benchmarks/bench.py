@@ -10,7 +10,7 @@ Parts (each can be skipped with ``--skip``):
 
 notebooks  each notebook's wall time in the default mode, from a fresh kernel (kernel start
            included), median of 3 runs (run round-robin over the series), plus the kernel's
-           CPU time; the budget is 20 s per notebook and 90 s for the series on 2 cores.
+           CPU time; the budget is 20 s per notebook and 75 s for the series on 2 cores.
 loop       ``course_utils.fit``'s throughput divided by a bare PyTorch loop's (randperm +
            slicing, zero_grad/backward/step) on the same model, data and batch size, median
            of 5 paired runs (each: best of 3 interleaved timings per side, order

@@ -33,7 +33,7 @@ def pytest_configure(config):
     os.environ["COURSE_RESULTS_DIR"] = str(RESULTS)
     # Two pytest workers run two kernels at once on 2 cores: one thread each (PyTorch and BLAS,
     # see cu.set_threads) instead of the lecture's 2, so no thread waits for a core the other
-    # kernel holds (measured: `make test`'s notebook pass 150 s -> 100 s). The checked cells
+    # kernel holds (measured here: `make test`'s notebook pass 150 s -> 104 s). The checked cells
     # compare verdicts, not trained-model values, and the claims hold at 1 thread as at 2
     # (`make claims` runs at 1). Idle OpenMP threads sleep instead of spinning.
     os.environ.setdefault("COURSE_THREADS", "1")
