@@ -118,13 +118,13 @@ def test_beta_trades_rate_for_distortion(notebook_numbers):
     assert nums["beta0.5_distortion"] < nums["beta1_distortion"] < nums["beta4_distortion"] < nums["beta8_distortion"]
 
 
-@pytest.mark.repeat
+@pytest.mark.timing
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", [NB07, NB08])
 def test_chapter_notebook_runs_within_20_seconds(stem, root, tmp_path, monkeypatch):
     """Issue 12: each notebook of the chapter runs from a fresh kernel within 20 s (default mode,
-    2 cores). It executes the notebook again, so it belongs to ``make check-repeat``; on a machine
-    busy with other work the time says little."""
+    2 cores). It executes the notebook again, so ``make check-repeat`` runs it, last and alone;
+    on a machine busy with other work the time says little."""
     from lecture.run import execute
 
     monkeypatch.setenv("COURSE_THREADS", "2")  # what a student gets (conftest sets 1 for tests)
