@@ -13,7 +13,7 @@ COMPILE = $(BIN)/python -m compileall -q -j 0 $(VENV)/lib > $(VENV)/compileall.l
 	  || echo "byte-compiled; skipped what only newer Pythons parse: $(VENV)/compileall.log"
 PYTEST_ARGS ?=
 TEST_RESULTS := build/test-results
-# pytest-xdist workers; the notebook kernels use COURSE_THREADS (default 2) threads each
+# pytest-xdist workers; each runs its notebook kernels with 1 thread (tests/conftest.py)
 WORKERS ?= 2
 
 .PHONY: lecture readme test check-repeat claims browser lab notebooks lint clean help bench lock

@@ -5,6 +5,7 @@ import json
 
 import pytest
 import torch
+from threadpoolctl import threadpool_info, threadpool_limits
 
 import course_utils as cu
 
@@ -18,13 +19,19 @@ def test_seed_everything_reproduces_and_leaves_threads_alone():
     assert torch.get_num_threads() == 1
 
 
+def _blas_threads() -> list[int]:
+    return [p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas"]
+
+
 def test_set_threads_reads_course_threads(monkeypatch):
-    before = torch.get_num_threads()
+    before, blas_before = torch.get_num_threads(), max(_blas_threads(), default=1)
     try:
         monkeypatch.delenv("COURSE_THREADS", raising=False)
         assert cu.set_threads() == 2
         monkeypatch.setenv("COURSE_THREADS", "1")
         assert cu.set_threads() == 1 == torch.get_num_threads()
+        blas = _blas_threads()
+        assert len(blas) >= 2 and set(blas) == {1}, f"NumPy's and SciPy's BLAS threads: {blas}"
         assert cu.set_threads(2) == 2
         monkeypatch.setenv("COURSE_THREADS", "0")
         assert cu.set_threads() == 2  # 0 keeps what PyTorch has
@@ -34,6 +41,7 @@ def test_set_threads_reads_course_threads(monkeypatch):
                 cu.set_threads()
     finally:
         torch.set_num_threads(before)
+        threadpool_limits(limits=blas_before, user_api="blas")
 
 
 def test_check_prints_a_verdict_and_never_raises(capsys):
