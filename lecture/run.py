@@ -91,6 +91,22 @@ def execute(path: Path, results_dir: Path | None, *, timeout: int = 600):
     return nb, seconds
 
 
+def render(nb, stem: str, build: Path) -> None:
+    """Write notebook ``nb``'s page to ``build/html/<stem>.html`` and its deck to
+    ``build/slides/<stem>.slides.html`` (the assets must be in ``build/assets``)."""
+    site.render_page(nb, build / "html" / f"{stem}.html", build)
+    site.render_deck(nb, build / "slides" / f"{stem}.slides.html", build)
+
+
+def summary_entry(stem: str, seconds: float, results_dir: Path) -> dict:
+    """A notebook's line in ``results.json``: wall time, the numbers it recorded in
+    ``results_dir``, the mode and the machine's CPU count."""
+    rec = results_dir / f"{stem}.json"
+    numbers = json.loads(rec.read_text()) if rec.exists() else {}
+    return {"seconds": round(seconds, 1), "numbers": numbers,
+            "mode": "full" if full_mode() else "default", "cpus": os.cpu_count()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("only", nargs="*", help="notebook prefixes to run, e.g. 01 02 (default: all)")
@@ -133,12 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.store:
             nbformat.write(nb, path)
         if not args.no_html:
-            site.render_page(nb, build / "html" / f"{stem}.html", build)
-            site.render_deck(nb, build / "slides" / f"{stem}.slides.html", build)
-        rec = results_dir / f"{stem}.json"
-        numbers = json.loads(rec.read_text()) if rec.exists() else {}
-        summary[stem] = {"seconds": round(seconds, 1), "numbers": numbers,
-                         "mode": "full" if full_mode() else "default", "cpus": os.cpu_count()}
+            render(nb, stem, build)
+        summary[stem] = summary_entry(stem, seconds, results_dir)
     summary = dict(sorted(summary.items()))
     summary_path.write_text(json.dumps(summary, indent=2) + "\n")
     if not args.no_html:

@@ -1,9 +1,10 @@
 """The lecture site in a real browser, offline: the index, every notebook page and every deck.
 
-Renders every notebook's stored outputs once per test run into a folder all test workers share
-(``python -m lecture --no-execute``; the index's numbers are the ones the notebooks recorded
-under nbval in this test run), or checks an existing build when ``COURSE_SITE_BUILD`` names one
-(e.g. ``COURSE_SITE_BUILD=build`` after ``make lecture``). Pages open from ``file://`` in
+Renders the notebooks' stored outputs once per test run into a folder all test workers share,
+a notebook's page and deck when a test first needs them, by whichever worker gets there first
+(as ``python -m lecture --no-execute`` does; the index's numbers are the ones the notebooks
+recorded under nbval in this test run), or checks an existing build when ``COURSE_SITE_BUILD``
+names one (e.g. ``COURSE_SITE_BUILD=build`` after ``make lecture``). Pages open from ``file://`` in
 headless Chromium (Debian's ``chromium``: ``make browser`` installs it) with every non-file
 request aborted. Without Chromium these tests skip, except under CI (``CI=true``), where they
 fail. Screenshots go to ``build/screenshots/``. There is one page test and one deck test per
@@ -25,9 +26,10 @@ import struct
 import sys
 
 import pytest
-from conftest import NOTEBOOKS, RESULTS
+from conftest import NOTEBOOKS, RESULTS, ROOT
 
 from lecture import deck, deckfit, run
+from lecture import site as lecture_site
 
 STEMS = [p.stem for p in NOTEBOOKS]
 
@@ -100,11 +102,16 @@ DECK_FIT_JS = """([minCode, minProse]) => {
 GOTO_SLIDE_JS = """i => { const s = Reveal.getSlides()[i], at = Reveal.getIndices(s);
   Reveal.slide(at.h, at.v); return `${at.h}/${at.v || 0}`; }"""
 
-# Show slide i, wait until MathJax has typeset what it queued, measure (one round trip).
-MEASURE_SLIDE_JS = f"""async ([i, limits]) => {{
-  const where = ({GOTO_SLIDE_JS})(i);
-  await new Promise(done => MathJax.Hub.Queue(() => done(true)));
-  return [where, ({DECK_FIT_JS})(limits)];
+# Show each slide in turn, wait until MathJax has typeset what it queued, measure it; all in the
+# page, in one round trip: [[slide "h/v", measures], ...].
+MEASURE_SLIDES_JS = f"""async limits => {{
+  const measured = [];
+  for (let i = 0; i < Reveal.getSlides().length; i++) {{
+    const where = ({GOTO_SLIDE_JS})(i);
+    await new Promise(done => MathJax.Hub.Queue(() => done(true)));
+    measured.push([where, ({DECK_FIT_JS})(limits)]);
+  }}
+  return measured;
 }}"""
 
 
@@ -128,27 +135,57 @@ def chromium_path():
     return path
 
 
+class Site:
+    """A lecture site in ``build``: :meth:`notebook` and :meth:`everything` render what a test
+    needs once per test run (``render=True``; a file lock per notebook, so the two workers
+    render different notebooks at the same time and never the same one twice)."""
+
+    def __init__(self, build: pathlib.Path, stems: list[str], *, render: bool):
+        self.build, self.stems, self.render = build, stems, render
+
+    def _once(self, name, make):
+        if not self.render:
+            return
+        from filelock import FileLock
+
+        with FileLock(str(self.build / f".{name}.lock")):
+            done = self.build / f".{name}.done"
+            if not done.exists():
+                make()
+                done.touch()
+
+    def notebook(self, stem: str) -> pathlib.Path:
+        """The build folder, with the assets and ``stem``'s page and deck in it."""
+        import nbformat
+
+        assert stem in self.stems, f"{stem} is not in the build {self.build}"
+        self._once("assets", lambda: lecture_site.copy_assets(self.build))
+        path = ROOT / "notebooks" / f"{stem}.ipynb"
+        self._once(stem, lambda: run.render(nbformat.read(path, as_version=4), stem, self.build))
+        return self.build
+
+    def everything(self) -> pathlib.Path:
+        """The build folder, with every page and deck and the index."""
+        for stem in self.stems:
+            self.notebook(stem)
+        summary = {stem: run.summary_entry(stem, 0.0, RESULTS) for stem in self.stems}
+        self._once("index", lambda: lecture_site.write_index(self.build, NOTEBOOKS, summary))
+        return self.build
+
+
 @pytest.fixture(scope="session")
-def site(root, tmp_path_factory):
-    """(build folder, stems of the notebooks built there) of a built site."""
+def site(tmp_path_factory):
+    """The site under test (see :class:`Site`)."""
     if os.environ.get("COURSE_SITE_BUILD"):  # check every notebook of an existing build
-        build = (root / os.environ["COURSE_SITE_BUILD"]).resolve()
+        build = (ROOT / os.environ["COURSE_SITE_BUILD"]).resolve()
         stems = sorted(p.stem for p in (build / "html").glob("[0-9][0-9]_*.html"))
         assert stems, f"no notebook pages in {build / 'html'}: run `make lecture` first"
-        return build, stems
-    # render every notebook's stored outputs, with the numbers of this test run: once per run,
-    # by the first worker that gets here (the same run id for every worker of one run)
-    from filelock import FileLock
-
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        return Site(build, stems, render=False)
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same for every worker of one run
     build = (pathlib.Path(tmp_path_factory.getbasetemp()).parent / f"site-{run_id}" if run_id
              else tmp_path_factory.mktemp("site"))
     build.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(build) + ".lock"):
-        if not (build / "index.done").exists():
-            assert run.main(["--no-execute", "--results", str(RESULTS), "--build", str(build)]) == 0
-            (build / "index.done").touch()
-    return build, STEMS
+    return Site(build, STEMS, render=True)
 
 
 @pytest.fixture(scope="session")
@@ -222,42 +259,9 @@ def browser_context(chromium_path):
         browser.close()
 
 
-@pytest.mark.slow
-def test_files_reference_no_network(site):
-    build, stems = site
-    files = [build / "html" / "index.html"]
-    files += [build / sub / f"{stem}{ext}" for stem in stems
-              for sub, ext in (("html", ".html"), ("slides", ".slides.html"))]
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        remote = re.findall(r"""(?:src|href)=["'](https?:[^"']+)|from ['"](https?:[^'"]+)""",
-                            text)
-        assert not remote, f"{path.name} loads from the network: {remote[:3]}"
-    assert (build / "assets" / "mathjax" / "MathJax.js").exists()
-    assert (build / "assets" / "reveal.js" / "dist" / "reveal.js").exists()
-    assert (build / "assets" / "reveal.js" / "LICENSE").exists()
-
-
-@pytest.mark.slow
-def test_index_page(site, browser_context, shots):
-    build, stems = site
-    tab = OfflinePage(browser_context)
-    page = tab.open(build / "html" / "index.html")
-    tab.check(figures=False)
-    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
-    for stem in stems:
-        assert any(h.endswith(f"html/{stem}.html") for h in hrefs), hrefs
-        assert any(h.endswith(f"slides/{stem}.slides.html") for h in hrefs), hrefs
-    assert all(h.startswith("file:") for h in hrefs), hrefs
-    text = page.inner_text("body")
-    assert re.search(r"\d+\.\d s · \d+ recorded numbers", text), text[:500]
-    page.screenshot(path=str(shots / "index.png"))
-
-
 def open_built(site, browser_context, stem, sub, suffix):
     """(tab, page): the notebook's file ``build/sub/<stem><suffix>``, opened offline."""
-    build, stems = site
-    assert stem in stems, f"{stem} is not in the build {build}"
+    build = site.notebook(stem)
     tab = OfflinePage(browser_context)
     return tab, tab.open(build / sub / f"{stem}{suffix}")
 
@@ -285,8 +289,7 @@ def _deck_fit(page, size):
     list of (slide "h/v", measures)."""
     page.set_viewport_size({"width": size[0], "height": size[1]})
     page.wait_for_function(SCALED_JS, timeout=10_000)
-    return [tuple(page.evaluate(MEASURE_SLIDE_JS, [i, [MIN_CODE_PX, MIN_PROSE_PX]]))
-            for i in range(page.evaluate("Reveal.getSlides().length"))]
+    return [tuple(m) for m in page.evaluate(MEASURE_SLIDES_JS, [MIN_CODE_PX, MIN_PROSE_PX])]
 
 
 def _deck_advances(tab, page, stem, shots):
@@ -346,6 +349,41 @@ def test_deck(stem, site, browser_context, shots):
         stem, tab.outside, tab.missing, tab.errors)
     page.close()
     assert not failures, f"{len(failures)} slides do not fit:\n" + "\n".join(failures)
+
+
+# The whole site (run after the notebook tests, which spread the rendering over the workers)
+
+@pytest.mark.slow
+def test_files_reference_no_network(site):
+    build, stems = site.everything(), site.stems
+    files = [build / "html" / "index.html"]
+    files += [build / sub / f"{stem}{ext}" for stem in stems
+              for sub, ext in (("html", ".html"), ("slides", ".slides.html"))]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        remote = re.findall(r"""(?:src|href)=["'](https?:[^"']+)|from ['"](https?:[^'"]+)""",
+                            text)
+        assert not remote, f"{path.name} loads from the network: {remote[:3]}"
+    assert (build / "assets" / "mathjax" / "MathJax.js").exists()
+    assert (build / "assets" / "reveal.js" / "dist" / "reveal.js").exists()
+    assert (build / "assets" / "reveal.js" / "LICENSE").exists()
+
+
+@pytest.mark.slow
+def test_index_page(site, browser_context, shots):
+    build, stems = site.everything(), site.stems
+    tab = OfflinePage(browser_context)
+    page = tab.open(build / "html" / "index.html")
+    tab.check(figures=False)
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    for stem in stems:
+        assert any(h.endswith(f"html/{stem}.html") for h in hrefs), hrefs
+        assert any(h.endswith(f"slides/{stem}.slides.html") for h in hrefs), hrefs
+    assert all(h.startswith("file:") for h in hrefs), hrefs
+    text = page.inner_text("body")
+    assert re.search(r"\d+\.\d s · \d+ recorded numbers", text), text[:500]
+    page.screenshot(path=str(shots / "index.png"))
+
 
 
 def _png(width, height):
