@@ -295,8 +295,11 @@ def _deck_fit(page, size):
 def _deck_advances(tab, page, stem, shots):
     """Offline, typeset, speaker notes; the arrow key moves from the title slide to slide 2
     (slide transitions off, so nothing needs waiting for)."""
-    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=30_000)
+    # reveal.js marks the deck .ready as it fires "ready" (Reveal.isReady() is true earlier),
+    # and the deck's "ready" handler queues MathJax's typesetting: wait for it, then for MathJax
+    page.wait_for_selector(".reveal.ready", state="attached", timeout=30_000)
     page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+    tab.typeset()
     tab.check(figures=True)
     assert page.evaluate("Reveal.getTotalSlides()") > 1, stem
     assert page.evaluate("Reveal.getIndices().h") == 0, stem
@@ -316,7 +319,6 @@ def _deck_advances(tab, page, stem, shots):
 
 def _deck_fits(tab, page, stem, shots):
     """Problems ("where: what") of every slide at every viewport; screenshot of the fullest."""
-    tab.typeset()  # the deck is typeset again once reveal.js has laid it out
     failures = []
     for size in DECK_VIEWPORTS:
         slides = _deck_fit(page, size)
