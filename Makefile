@@ -16,17 +16,15 @@ STACK    := ^(nvidia|torch|triton|cuda)
 ALL_PINS := { grep -E '$(STACK)' constraints.txt; grep -vE '$(STACK)|^\#' constraints.txt; }
 prefetch = $(1) | xargs -P 2 -n 8 $(PIP) --no-deps > $(VENV)/prefetch.log 2>&1 \
 	|| echo "some pinned wheels are not for this machine; pip installs the rest next ($(VENV)/prefetch.log)"
-# Bytecode: Python writes a module's .pyc when it first imports it, here into .venv/pycache (not
-# next to the sources, and even where PYTHONDONTWRITEBYTECODE is set, as on these machines). `make test`
-# imports about a third of the 13,500 installed modules, so it compiles them on first use
-# (measured on a fresh clone: make test 246 s with all of them compiled at install, 228 s without).
-# `make lecture` times each notebook, so its setup compiles first, on every core, all but the
-# installed packages' own test suites (3,400 modules nothing imports).
-# A module or two that only newer Pythons parse (torch/testing) cannot compile; harmless, and logged.
-export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/pycache
-unexport PYTHONDONTWRITEBYTECODE
+# pip would also byte-compile every module, on one core; compileall does it on every core, without
+# the 3,400 modules of the installed packages' own test suites, which nothing imports (33 s -> 22 s),
+# and for `make test`, whose prefetch installed everything, while the last pip resolves and installs
+# the project on one core. A module or two that only newer Pythons parse (torch/testing) cannot
+# compile; that is harmless, and logged.
 COMPILE = $(BIN)/python -m compileall -q -j 0 -x 'site-packages/.*/tests?/' $(VENV)/lib > $(VENV)/compileall.log \
 	  || echo "byte-compiled; skipped what only newer Pythons parse: $(VENV)/compileall.log"
+# the last pip and compileall side by side; fails if pip fails
+PIP_AND_COMPILE = { $(COMPILE); } & $(PIP) -e '.[lecture,test]'; status=$$?; wait; exit $$status
 PYTEST_ARGS ?=
 TEST_RESULTS := build/test-results
 # pytest-xdist workers; each runs its notebook kernels with 1 thread (tests/conftest.py)
@@ -59,7 +57,7 @@ $(VENV)/.lecture: pyproject.toml constraints.txt | $(VENV)/bin/python
 # ... and the test tools
 $(VENV)/.test: pyproject.toml constraints.txt | $(VENV)/bin/python
 	@$(call prefetch,$(ALL_PINS))
-	$(PIP) -e '.[lecture,test]'
+	$(PIP_AND_COMPILE)
 	@touch $@ $(VENV)/.lecture
 
 lecture: $(VENV)/.lecture

@@ -5,7 +5,7 @@ The numbers model ``lecture/templates/deck.css`` (which gets them from here) on 
 ``SLIDE_W`` x ``SLIDE_H`` reveal.js slide, in logical pixels, before reveal.js scales the
 slide to the screen. They lean to the safe side, and ``BUDGET`` keeps some slack, so that a
 slide that fits by the estimates fits the real slide. :mod:`lecture.deck` uses them to
-decide where a slide is full; ``tests/test_site.py::test_decks_fit`` measures the real thing.
+decide where a slide is full; ``tests/test_site.py::test_deck`` measures the real thing.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ templates by path (``lab/index.html.j2``), since ``index.html.j2`` here is the s
 
 Decks are laid out for a fixed 16:9 slide by :class:`lecture.deck.DeckLayout` (an nbconvert
 preprocessor, decks only) and styled by ``templates/deck.css``, so that every slide fits a
-projector without scrolling (``tests/test_site.py::test_decks_fit`` checks it). Layout::
+projector without scrolling (``tests/test_site.py::test_deck`` checks it). Layout::
 
     build/assets/{mathjax,reveal.js}/   copied once per version
     build/html/index.html               the notebooks in order, with run times and numbers
