@@ -36,8 +36,9 @@ def test_fit_equals_bare_loop_with_same_seed():
     model_a, x = make_problem()
     model_b, _ = make_problem()
     cu.fit(model_a, mse_loss, x, epochs=3, batch_size=64, lr=1e-2, seed=7, progress=False)
-    # the same computation written out by hand
-    opt = torch.optim.Adam(model_b.parameters(), lr=1e-2)
+    # the same computation written out by hand (fit's Adam is the fused one where PyTorch has it)
+    fused = cu.training.fused_available(model_b.parameters()) or None
+    opt = torch.optim.Adam(model_b.parameters(), lr=1e-2, fused=fused)
     gen = torch.Generator().manual_seed(7)
     for _ in range(3):
         perm = torch.randperm(len(x), generator=gen)
@@ -49,6 +50,18 @@ def test_fit_equals_bare_loop_with_same_seed():
             opt.step()
     for pa, pb in zip(model_a.parameters(), model_b.parameters(), strict=True):
         torch.testing.assert_close(pa, pb, rtol=0, atol=0)
+
+
+def test_adam_is_fused_where_pytorch_has_the_kernel():
+    model, _ = make_problem()
+    torch_version = tuple(int(part) for part in torch.__version__.split(".")[:2])
+    if torch_version >= (2, 4):  # PyTorch 2.4 added the fused CPU kernel
+        assert cu.training.fused_available(model.parameters())
+        assert cu.make_optimizer(model.parameters(), "adam").defaults["fused"] is True
+        assert cu.make_optimizer(model.parameters(), "adamw").defaults["fused"] is True
+    assert not cu.training.fused_available([torch.zeros(3, dtype=torch.int64)])
+    assert not cu.make_optimizer([torch.zeros(3, dtype=torch.int64)]).defaults["fused"]
+    assert not cu.make_optimizer(model.parameters(), "sgd").defaults.get("fused")
 
 
 def test_fit_is_reproducible_and_epoch_mean_is_exact():
