@@ -59,6 +59,8 @@ def test_adam_is_fused_where_pytorch_has_the_kernel():
         assert cu.training.fused_available(model.parameters())
         assert cu.make_optimizer(model.parameters(), "adam").defaults["fused"] is True
         assert cu.make_optimizer(model.parameters(), "adamw").defaults["fused"] is True
+        groups = [{"params": [model[0].weight]}, {"params": [model[0].bias], "lr": 0.1}]
+        assert cu.make_optimizer(groups).defaults["fused"] is True
     assert not cu.training.fused_available([torch.zeros(3, dtype=torch.int64)])
     assert not cu.make_optimizer([torch.zeros(3, dtype=torch.int64)]).defaults["fused"]
     assert not cu.make_optimizer(model.parameters(), "sgd").defaults.get("fused")
