@@ -11,8 +11,8 @@ Parts (each can be skipped with ``--skip``):
 notebooks  each notebook's wall time in the default mode, from a fresh kernel (kernel start
            included), median of 3 runs (run round-robin over the series), plus the kernel's
            CPU time; the budget is 20 s per notebook and 75 s for the series on 2 cores.
-loop       ``course_utils.fit``'s throughput divided by a bare PyTorch loop's (randperm +
-           slicing, zero_grad/backward/step) on the same model, data and batch size, median
+loop       ``course_utils.fit``'s throughput divided by a bare PyTorch loop's (``bare_loop.py``:
+           randperm + slicing, zero_grad/backward/step) on the same model, data and batch size, median
            of 5 paired runs (each: best of 3 interleaved timings per side, order
            alternating); goal >= 0.95. ``fit`` runs with ``progress=False`` and a loss_fn
            that returns no extra terms; it still records the epoch loss, the bare loop not.
@@ -97,6 +97,7 @@ def bench_notebooks(repeats: int, only: list[str] | None) -> dict:
 # --------------------------------------------------------------------------- loop
 def _loop_setup(batch_size: int):
     import torch
+    from bare_loop import bare_loop
     from torch import nn
 
     import course_utils as cu
@@ -115,34 +116,20 @@ def _loop_setup(batch_size: int):
             nn.Unflatten(1, (1, 28, 28)),          # (B, 1, 28, 28)
         )
 
-    def loss_fn(model, xb):
-        loss = nn.functional.mse_loss(model(xb), xb)
-        return loss, {}
+    def mse(model, xb):
+        return nn.functional.mse_loss(model(xb), xb)
 
     def run_fit(epochs: int) -> tuple[float, float]:
         model = make_model()
         start, cpu = time.perf_counter(), time.process_time()
-        cu.fit(model, loss_fn, x, epochs=epochs, batch_size=batch_size, lr=1e-3,
+        cu.fit(model, lambda m, xb: (mse(m, xb), {}), x, epochs=epochs, batch_size=batch_size, lr=1e-3,
                progress=False)
         return time.perf_counter() - start, time.process_time() - cpu
 
     def run_bare(epochs: int) -> tuple[float, float]:
         model = make_model()
         start, cpu = time.perf_counter(), time.process_time()
-        # the same Adam as cu.fit's (fused where PyTorch has it), so that only the loop differs
-        fused = cu.training.fused_available(model.parameters()) or None
-        opt = torch.optim.Adam(model.parameters(), lr=1e-3, fused=fused)
-        gen = torch.Generator().manual_seed(0)
-        n = len(x)
-        model.train()
-        for _ in range(epochs):
-            perm = torch.randperm(n, generator=gen)
-            for i in range(0, n, batch_size):
-                xb = x[perm[i:i + batch_size]]
-                loss = nn.functional.mse_loss(model(xb), xb)
-                opt.zero_grad()
-                loss.backward()
-                opt.step()
+        bare_loop(model, mse, x, epochs=epochs, batch_size=batch_size, lr=1e-3)
         return time.perf_counter() - start, time.process_time() - cpu
 
     return x, run_fit, run_bare

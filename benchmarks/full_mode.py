@@ -35,17 +35,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
+    ANSI,
     BUILD,
     FULL_SERIES_BUDGET_S,
     ROOT,
     busy_warning,
     environ,
+    execute,
     machine,
     notebooks,
     offline_env,
     run_notebook,
 )
-from mnist_idx import generate_full_mnist, has_mnist  # noqa: E402
+from mnist_idx import FILES, generate_full_mnist, has_mnist  # noqa: E402
 
 MISSING_BUDGET_S = 60.0   # kernel start + imports + first cells, on a busy machine
 
@@ -60,18 +62,66 @@ def network_blocked(pythonpath: str) -> bool:
     return out.stdout.strip() == "blocked"
 
 
-def missing_files_check(first: Path, pythonpath: str, work: Path) -> dict:
-    """Run ``first`` in full mode with an empty data folder; it must fail fast, saying where."""
+def missing_files_problems(text: str, empty: Path, seconds: float,
+                           budget_s: float = MISSING_BUDGET_S) -> list[str]:
+    """What is wrong with how notebook 01 stopped (``text``: the error's full text, ANSI-free),
+    given the empty data folder it was pointed at; an empty list if it stopped as it should."""
+    raw = str(empty / "MNIST" / "raw")
+    wanted = {
+        "it did not stop with DataUnavailableError": "DataUnavailableError" in text,
+        f"the message does not name the folder {raw}": raw in text,
+        **{f"the message does not name {name}": name in text for name in FILES.values()},
+        "the traceback runs into torchvision": "site-packages/torchvision" not in text,
+        "the cell that stops is not the one calling load_mnist": "load_mnist" in text,
+        f"it took {seconds:.0f} s to stop (budget {budget_s:.0f} s)": seconds < budget_s,
+        "it wrote files into the empty data folder": not any(empty.rglob("*-ubyte*")),
+    }
+    return [problem for problem, ok in wanted.items() if not ok]
+
+
+def missing_files_check(first: Path, work: Path, *, pythonpath: str | None = None,
+                        budget_s: float = MISSING_BUDGET_S, timeout: int = 300) -> dict:
+    """Run ``first`` with ``COURSE_FULL=1``, an empty data folder and no network in the kernel;
+    it must stop at once, in its data cell, saying where to put which files.
+
+    The one home of this check: step 1 of this script, and ``tests/test_full_mode.py``.
+
+    Parameters
+    ----------
+    first : pathlib.Path
+        The first notebook.
+    work : pathlib.Path
+        A scratch folder (gets ``empty_data/`` and ``results_missing/``).
+    pythonpath : str, optional
+        The kernels' ``PYTHONPATH`` (default: ``offline_env()``, the network cut off).
+    budget_s : float
+        Seconds it may take to stop, kernel start included.
+    timeout : int
+        Seconds a cell may run.
+
+    Returns
+    -------
+    check : dict
+        ``notebook``, ``seconds``, ``ok``, ``problems`` (what went wrong, empty when ok) and
+        ``message`` (the error's last line).
+    """
     empty = work / "empty_data"
-    empty.mkdir()
-    with environ(COURSE_FULL="1", COURSE_DATA_DIR=str(empty), PYTHONPATH=pythonpath):
-        run = run_notebook(first, work / "results_missing", timeout=300)
-    error = run["error"] or ""
-    expected = str(empty / "MNIST" / "raw")
-    ok = ("DataUnavailableError" in error and expected in error
-          and "train-images-idx3-ubyte" in error and run["seconds"] < MISSING_BUDGET_S)
-    return {"notebook": first.stem, "seconds": round(run["seconds"], 1), "ok": ok,
-            "message": error}
+    empty.mkdir(parents=True, exist_ok=True)
+    text = ""
+    start = time.perf_counter()
+    with environ(COURSE_FULL="1", COURSE_DATA_DIR=str(empty),
+                 PYTHONPATH=offline_env() if pythonpath is None else pythonpath):
+        try:
+            execute(first, work / "results_missing", timeout=timeout)
+        except Exception as err:  # noqa: BLE001 - judged below
+            text = f"{type(err).__name__}: {ANSI.sub('', str(err))}"
+    seconds = time.perf_counter() - start
+    problems = (missing_files_problems(text, empty, seconds, budget_s) if text
+                else ["it ran to the end without the files"])
+    lines = [line for line in text.strip().splitlines() if "DataUnavailableError" in line]
+    message = (lines or text.strip().splitlines() or [""])[-1][:2000]
+    return {"notebook": first.stem, "seconds": round(seconds, 1), "ok": not problems,
+            "problems": problems, "message": message}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,12 +155,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="course_full_") as tmp:
         work = Path(tmp)
         if not args.no_missing_check:
-            check = missing_files_check(paths[0], pythonpath, work)
+            check = missing_files_check(paths[0], work, pythonpath=pythonpath)
             report["missing_files_check"] = check
             failed |= not check["ok"]
             verdict = "stopped as it should" if check["ok"] else "FAILED"
             print(f"missing-files check ({check['notebook']}, empty data folder): {verdict} "
                   f"after {check['seconds']:.1f} s\n  {check['message']}")
+            for problem in check["problems"]:
+                print(f"  - {problem}")
 
         folder = (args.data_dir or data_dir()).resolve()
         if has_mnist(folder) and not args.generate:

@@ -22,6 +22,12 @@ Set ``COURSE_FULL=1`` in the environment (before starting Jupyter or
 ``COURSE_HEADLESS``
     ``1`` when nobody watches the kernel (``make lecture`` and the tests set it):
     no progress bars, and static figures instead of live widgets.
+``COURSE_DEVICE``
+    Force a device (``cpu``, ``cuda``, ``mps``) instead of the automatic choice of
+    :func:`course_utils.get_device`.
+``COURSE_RESULTS_DIR``
+    Folder where :class:`course_utils.Results` writes each notebook's numbers and claims
+    (``make lecture`` and the tests set it); unset, nothing is written.
 """
 
 from __future__ import annotations
@@ -37,6 +43,8 @@ DATA_DIR_ENV = "COURSE_DATA_DIR"
 SPLIT_SEED_ENV = "COURSE_SPLIT_SEED"
 THREADS_ENV = "COURSE_THREADS"
 HEADLESS_ENV = "COURSE_HEADLESS"
+DEVICE_ENV = "COURSE_DEVICE"
+RESULTS_ENV = "COURSE_RESULTS_DIR"
 DEFAULT_THREADS = 2
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -143,3 +151,25 @@ def data_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(__file__).resolve().parent.parent / "data"
+
+
+def device_name() -> str | None:
+    """Device forced by ``COURSE_DEVICE`` (e.g. ``"cpu"``), or None for the automatic choice.
+
+    Returns
+    -------
+    name : str or None
+    """
+    return os.environ.get(DEVICE_ENV, "").strip() or None
+
+
+def results_dir() -> Path | None:
+    """Folder for the recorded numbers and claims (``COURSE_RESULTS_DIR``), or None.
+
+    Returns
+    -------
+    path : pathlib.Path or None
+        None when the variable is unset or empty: nothing is written to disk.
+    """
+    env = os.environ.get(RESULTS_ENV, "").strip()
+    return Path(env).expanduser() if env else None

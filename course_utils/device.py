@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import torch
 from threadpoolctl import threadpool_limits
 
-from course_utils.config import THREADS_ENV, thread_count
-
-DEVICE_ENV = "COURSE_DEVICE"
+from course_utils.config import THREADS_ENV, device_name, thread_count
 
 
 def set_threads(threads: int | None = None) -> int:
@@ -61,7 +57,7 @@ def get_device(prefer: str | None = None) -> torch.device:
     ValueError
         If the requested device is unknown or not available on this machine.
     """
-    prefer = prefer or os.environ.get(DEVICE_ENV) or None
+    prefer = prefer or device_name()
     if prefer is None:
         if torch.cuda.is_available():
             return torch.device("cuda")

@@ -149,20 +149,19 @@ def train_digit_classifier(
     per_kind = max(1, len(x) // 8)
     keep = torch.randperm(len(x), generator=torch.Generator().manual_seed(seed))[:per_kind]
     others = torch.cat(list(make_non_digits(x[keep.to(x.device)], seed=seed).values())).to(x.device)
-    images = torch.cat([x, others]).reshape(-1, 784)                          # (n + 9 * per_kind, 784)
-    labels = torch.cat([y.to(x.dtype), torch.full((len(others),), float(NOT_A_DIGIT), device=x.device)])
-    data = torch.cat([images, labels[:, None]], dim=1)                        # label in the last column
+    images = torch.cat([x, others])                                 # (N, 1, 28, 28), N = n + 9 * per_kind
+    labels = torch.cat([y.to(x.device, torch.long),
+                        torch.full((len(others),), NOT_A_DIGIT, device=x.device)])    # (N,), 0-10
 
-    def loss_fn(model: nn.Module, batch: torch.Tensor):
-        loss = F.cross_entropy(model(batch[:, :784]), batch[:, 784].long())
-        return loss, {}
+    def loss_fn(model: nn.Module, xb: torch.Tensor, yb: torch.Tensor):
+        return F.cross_entropy(model(xb), yb), {}                             # logits (B, 11), labels (B,)
 
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         clf = nn.Sequential(nn.Flatten(), nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, 11))
     clf = clf.to(x.device)
-    fit(clf, loss_fn, data, epochs=epochs_for_steps(steps, len(data), batch_size), batch_size=batch_size,
-        lr=lr, schedule="onecycle", seed=seed, progress=False)
+    fit(clf, loss_fn, images, labels, epochs=epochs_for_steps(steps, len(images), batch_size),
+        batch_size=batch_size, lr=lr, schedule="onecycle", seed=seed, progress=False)
     return clf.eval()
 
 

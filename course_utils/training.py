@@ -1,7 +1,6 @@
-"""The epoch loop shared by notebooks 03-07 (notebook 02 writes its loop out once).
+"""The epoch loop shared by notebooks 03-08 and the digit meter (notebook 02 writes its loop out once).
 
-The loss is always defined in the notebook and passed in as ``loss_fn``; this
-module only batches, steps the optimiser and keeps a history.
+Notebooks define the loss (``loss_fn``); this module only batches, steps the optimiser, keeps a history.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from tqdm.auto import tqdm
 
 from course_utils.config import headless
 
-LossFn = Callable[[nn.Module, torch.Tensor], "tuple[torch.Tensor, Mapping[str, torch.Tensor | float]]"]
+LossFn = Callable[..., "tuple[torch.Tensor, Mapping[str, torch.Tensor | float]]"]  # (model, *batch)
 OPTIMIZERS = ("adam", "adamw", "sgd")
 SCHEDULES = ("constant", "cosine", "onecycle")
 
@@ -29,10 +28,9 @@ class History:
     Attributes
     ----------
     train : dict of str to list of float
-        ``train["loss"][e]`` is the mean training loss of epoch ``e``; other
-        keys are the named terms returned by the loss function.
+        ``train["loss"][e]``: mean training loss of epoch ``e``; other keys: the loss function's terms.
     test : dict of str to list of float
-        The same terms on the test tensor after each epoch (empty without one).
+        The same terms on the test data after each epoch (empty without test data).
     seconds : float
         Wall-clock training time.
     """
@@ -52,10 +50,8 @@ class History:
 
 
 def _check_loss_output(out: object) -> tuple[torch.Tensor, Mapping[str, torch.Tensor | float]]:
-    msg = (
-        "loss_fn(model, x) must return (loss, terms): a scalar tensor that requires grad "
-        "and a dict of named float terms, e.g. `return loss, {'recon': recon.item()}`; "
-    )
+    msg = ("loss_fn(model, *batch) must return (loss, terms): a scalar tensor that requires grad "
+           "and a dict of named float terms, e.g. `return loss, {'recon': recon.item()}`; ")
     if not (isinstance(out, tuple) and len(out) == 2):
         raise TypeError(msg + f"got {type(out).__name__}.")
     loss, terms = out
@@ -72,11 +68,10 @@ def make_optimizer(
 ) -> torch.optim.Optimizer:
     """Build an optimiser by name.
 
-    Adam and AdamW use PyTorch's fused kernel where this PyTorch has one for the parameters'
-    device (PyTorch >= 2.4 on CPU): the same update rule in one pass over each parameter
-    instead of several (on one CPU thread, an update of notebook 07's VAE took 0.6 ms instead
-    of 1.7 ms); elsewhere the default implementation. The two round differently, so trained
-    numbers differ slightly between them.
+    Adam and AdamW use PyTorch's fused kernel where this PyTorch has one for the parameters' device
+    (PyTorch >= 2.4 on CPU): the same update rule in one pass over each parameter instead of several
+    (on one CPU thread, an update of notebook 07's VAE took 0.6 ms instead of 1.7 ms); elsewhere the
+    default implementation. The two round differently, so trained numbers differ slightly between them.
 
     Parameters
     ----------
@@ -135,70 +130,76 @@ def _make_scheduler(opt, name: str, lr: float, total_steps: int):
     raise ValueError(f"unknown schedule {name!r}; choose one of {SCHEDULES}.")
 
 
+def _check_tensors(tensors: tuple, what: str, count: int | None = None) -> int:
+    """The common length of ``tensors`` (``count`` of them, if given): non-empty, on one device."""
+    if (not tensors or len(tensors) != (count or len(tensors))
+            or not all(isinstance(t, torch.Tensor) and t.dim() >= 1 and len(t) for t in tensors)):
+        raise ValueError(f"{what} must be {count or 'one or more'} non-empty tensor(s) of shape (n, ...), "
+                         f"got {[type(t).__name__ for t in tensors]}.")
+    if len({len(t) for t in tensors}) > 1:
+        raise ValueError(f"{what} must have one length (first dimension), got {[len(t) for t in tensors]}.")
+    if len({t.device for t in tensors}) > 1:
+        raise ValueError(f"{what} must be on one device, got {[str(t.device) for t in tensors]}.")
+    return len(tensors[0])
+
+
 @torch.no_grad()
 def evaluate(
-    model: nn.Module, loss_fn: LossFn, x: torch.Tensor, *, batch_size: int = 1000
+    model: nn.Module, loss_fn: LossFn, *tensors: torch.Tensor, batch_size: int = 1000
 ) -> dict[str, float]:
-    """Mean loss and named terms of ``loss_fn`` over ``x``, in eval mode, without gradients.
+    """Mean loss and named terms of ``loss_fn`` over ``tensors``, in eval mode, without gradients.
 
     Parameters
     ----------
     model : torch.nn.Module
     loss_fn : callable
-        ``loss_fn(model, x_batch) -> (loss, terms)``, as for :func:`fit`.
-    x : torch.Tensor of shape (n, ...)
-        Inputs, on the model's device.
+        ``loss_fn(model, *batch) -> (loss, terms)``, as for :func:`fit`.
+    *tensors : torch.Tensor of shape (n, ...)
+        The data as for :func:`fit`, e.g. ``x`` or ``x, y``, on the model's device; sliced in order.
     batch_size : int, default 1000
 
     Returns
     -------
     means : dict of str to float
-        ``"loss"`` and every named term, averaged over examples (batch means
-        weighted by batch size).
+        ``"loss"`` and every named term, averaged over the ``n`` examples (batch means weighted by size).
     """
+    n = _check_tensors(tensors, "evaluate's data")
     was_training = model.training
     model.eval()
     sums: dict[str, float] = {}
-    for start in range(0, len(x), batch_size):
-        xb = x[start : start + batch_size]
-        loss, terms = _check_loss_output(loss_fn(model, xb))
+    for start in range(0, n, batch_size):
+        batch = [t[start : start + batch_size] for t in tensors]
+        loss, terms = _check_loss_output(loss_fn(model, *batch))
         for key, val in {"loss": loss, **terms}.items():
-            sums[key] = sums.get(key, 0.0) + float(val) * len(xb)
+            sums[key] = sums.get(key, 0.0) + float(val) * len(batch[0])
     model.train(was_training)
-    return {key: val / len(x) for key, val in sums.items()}
+    return {key: val / n for key, val in sums.items()}
 
 
 def fit(
-    model: nn.Module,
-    loss_fn: LossFn,
-    x_train: torch.Tensor,
-    *,
-    x_test: torch.Tensor | None = None,
-    epochs: int = 10,
-    batch_size: int = 128,
-    lr: float = 1e-3,
-    optimizer: str = "adam",
-    weight_decay: float = 0.0,
-    schedule: str = "constant",
-    seed: int = 0,
-    progress: bool | None = None,
+    model: nn.Module, loss_fn: LossFn, *tensors: torch.Tensor,
+    x_test: torch.Tensor | tuple[torch.Tensor, ...] | None = None, epochs: int = 10, batch_size: int = 128,
+    lr: float = 1e-3, optimizer: str = "adam", weight_decay: float = 0.0, schedule: str = "constant",
+    seed: int = 0, progress: bool | None = None,
 ) -> History:
     """Train ``model`` by minimising ``loss_fn`` with mini-batches sliced from in-memory tensors.
 
-    Each epoch draws a permutation from a generator seeded with ``seed + epoch``
-    and slices the batches from it (no DataLoader: the data is already a tensor).
+    Each epoch draws a permutation from one generator seeded with ``seed`` and slices
+    every training tensor with it (no DataLoader: the data is already in tensors), so a
+    batch keeps each input with its label: ``loss_fn(model, x[idx], y[idx])``.
 
     Parameters
     ----------
     model : torch.nn.Module
-        Already on the device of ``x_train``.
+        Already on the device of the tensors.
     loss_fn : callable
-        ``loss_fn(model, x_batch) -> (loss, terms)`` where ``loss`` is a scalar
-        tensor and ``terms`` a dict of named floats (or 0-d tensors) to record.
-    x_train : torch.Tensor of shape (n, ...)
-        Training inputs.
-    x_test : torch.Tensor of shape (m, ...), optional
-        Evaluated with :func:`evaluate` after every epoch.
+        ``loss_fn(model, *batch) -> (loss, terms)``, one batch per training tensor; ``loss``
+        a scalar tensor, ``terms`` a dict of named floats (or 0-d tensors) to record.
+    *tensors : torch.Tensor of shape (n, ...)
+        The training data, all of length ``n`` on one device: inputs ``x`` (n, ...) alone,
+        ``fit(model, loss_fn, x)``, or with labels ``y`` (n,), ``fit(model, loss_fn, x, y)``.
+    x_test : torch.Tensor of shape (m, ...) or tuple of such tensors, optional
+        Test data laid out as ``tensors`` (a tuple for several); :func:`evaluate` after each epoch.
     epochs : int, default 10
     batch_size : int, default 128
     lr : float, default 1e-3
@@ -210,42 +211,42 @@ def fit(
     seed : int, default 0
         Seed of the batch order.
     progress : bool, optional
-        Show a progress bar over epochs (``tqdm.auto``: a widget in JupyterLab, removed
-        when training ends). Default: on, except when ``COURSE_HEADLESS=1`` (``make
-        lecture`` and the tests), where nobody watches it.
+        Show a progress bar over epochs (``tqdm.auto``: a widget in JupyterLab, removed when
+        training ends). Default: on, except when ``COURSE_HEADLESS=1`` (``make lecture``, the tests).
 
     Returns
     -------
     history : History
-        Per-epoch means of the loss and of every named term.
+        Per-epoch means over the ``n`` examples of the loss and of every named term.
 
     Raises
     ------
+    ValueError
+        For tensors of different lengths or devices, or an unknown setting.
     FloatingPointError
         At the first step whose loss is NaN or infinite (training has diverged),
         naming the epoch and step; a smaller ``lr`` usually helps.
     """
-    if not isinstance(x_train, torch.Tensor) or x_train.dim() < 2 or len(x_train) == 0:
-        raise ValueError("x_train must be a non-empty tensor of shape (n, ...).")
+    n = _check_tensors(tensors, "the training tensors")
+    test = () if x_test is None else tuple(x_test) if isinstance(x_test, (tuple, list)) else (x_test,)
+    if x_test is not None:
+        _check_tensors(test, "x_test (one tensor per training tensor)", count=len(tensors))
     if epochs < 1 or batch_size < 1:
         raise ValueError(f"epochs and batch_size must be >= 1, got {epochs} and {batch_size}.")
-    n = len(x_train)
     steps_per_epoch = math.ceil(n / batch_size)
     opt = make_optimizer(model.parameters(), optimizer, lr=lr, weight_decay=weight_decay)
     sched = _make_scheduler(opt, schedule, lr, epochs * steps_per_epoch)
     gen = torch.Generator().manual_seed(seed)
-    history = History()
-    start_time = time.perf_counter()
-    if progress is None:
-        progress = not headless()
-    bar = tqdm(range(epochs), desc="epochs", disable=not progress, leave=False)
+    history, start_time = History(), time.perf_counter()
+    bar = tqdm(range(epochs), desc="epochs", leave=False,
+               disable=headless() if progress is None else not progress)
     for epoch in bar:
         model.train()
-        perm = torch.randperm(n, generator=gen).to(x_train.device)
+        perm = torch.randperm(n, generator=gen).to(tensors[0].device)
         sums: dict[str, torch.Tensor | float] = {}
         for step, start in enumerate(range(0, n, batch_size)):
-            xb = x_train[perm[start : start + batch_size]]
-            loss, terms = _check_loss_output(loss_fn(model, xb))
+            idx = perm[start : start + batch_size]
+            loss, terms = _check_loss_output(loss_fn(model, *[t[idx] for t in tensors]))
             if not torch.isfinite(loss):
                 bar.close()
                 raise FloatingPointError(
@@ -260,14 +261,13 @@ def fit(
             opt.step()
             if sched is not None:
                 sched.step()
-            w = len(xb)
             for key, val in {"loss": loss.detach(), **terms}.items():
                 val = val.detach() if isinstance(val, torch.Tensor) else val
-                sums[key] = sums.get(key, 0.0) + val * w
+                sums[key] = sums.get(key, 0.0) + val * len(idx)
         for key, total in sums.items():
             history.train.setdefault(key, []).append(float(total) / n)
-        if x_test is not None:
-            for key, val in evaluate(model, loss_fn, x_test).items():
+        if test:
+            for key, val in evaluate(model, loss_fn, *test).items():
                 history.test.setdefault(key, []).append(val)
     bar.close()
     model.eval()

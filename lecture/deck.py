@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import html
 import re
 
 from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode, v4
 
 from lecture import deckfit as fit
 from lecture.deckfit import BUDGET
@@ -57,10 +59,6 @@ class Piece:
     extra: dict = dataclasses.field(default_factory=dict)  # title, scale
 
 
-def slide_type(cell) -> str:
-    return cell.metadata.get("slideshow", {}).get("slide_type", "-") or "-"
-
-
 def _split(piece: Piece, room: float) -> list[Piece]:
     """Code or printed output cut into a head that fits ``room`` px and the rest."""
     if piece.kind == "code":
@@ -76,34 +74,32 @@ def _split(piece: Piece, room: float) -> list[Piece]:
     return parts or [piece]
 
 
-def cut(nb) -> list[Piece]:
+def _cut(nb: NotebookNode) -> list[Piece]:
     """The deck's cells as a list of :class:`Piece` in order, skipped cells left out: markdown
     blocks, code and outputs with their heights; notes and ``<details>`` as ``notes``."""
     pieces, pending = [], ""
     for i, cell in enumerate(nb.cells):
-        kind = slide_type(cell)
-        if kind == "skip" or SKIP_TAG in cell.metadata.get("tags", []):
+        kind = cell.metadata.get("slideshow", {}).get("slide_type", "-") or "-"
+        tags = cell.metadata.get("tags", [])
+        if kind == "skip" or SKIP_TAG in tags:
             if kind in _BREAKS and pending != "slide":
                 pending = kind  # a dropped slide start passes to the next cell
             continue
         if kind != "notes" and pending:
             kind, pending = (pending if kind not in _BREAKS or pending == "slide" else kind), ""
-        cell_pieces = []
+        new, cell_pieces = functools.partial(Piece, i, start=kind), []
         if kind == "notes":
-            cell_pieces = [Piece(i, "notes", 0, text=cell.source)]
+            cell_pieces = [new("notes", 0, text=cell.source)]
         elif cell.cell_type == "markdown":
-            for block, text, sep in fit.md_blocks(cell.source):
-                where = "notes" if block == "details" else "md"
-                cell_pieces.append(Piece(i, where, fit.block_height(block, text), text, sep, block))
+            cell_pieces = [new("notes" if block == "details" else "md",
+                               fit.block_height(block, text), text, sep, block)
+                           for block, text, sep in fit.md_blocks(cell.source)]
         elif cell.cell_type == "code":
             lines = fit.trim([x for x in cell.source.splitlines() if not _MARKER.match(x)])
-            if lines and HIDE_INPUT_TAG not in cell.metadata.get("tags", []):
-                cell_pieces.append(Piece(i, "code", fit.code_height(lines) + fit.CELL_GAP,
-                                         "\n".join(lines)))
-            for out in cell.get("outputs", []):
-                cell_pieces.append(Piece(i, "out", fit.output_height(out), output=out))
-        for piece in cell_pieces:
-            piece.start = kind
+            if lines and HIDE_INPUT_TAG not in tags:
+                cell_pieces = [new("code", fit.code_height(lines) + fit.CELL_GAP, "\n".join(lines))]
+            cell_pieces += [new("out", fit.output_height(out), output=out)
+                            for out in cell.get("outputs", [])]
         if cell_pieces:
             cell_pieces[0].first = True
             pieces += cell_pieces
@@ -139,11 +135,11 @@ def _splittable(piece: Piece) -> bool:
         return piece.kind == "code"
     data = piece.output.get("data", {})
     return (piece.output.get("output_type") == "stream" or set(data) == {"text/plain"}
-            or ("<tr" in fit.html_of(data) and not _is_figure(piece)))
+            or ("<tr" in data.get("text/html", "") and not _is_figure(piece)))
 
 
-def layout(pieces: list[Piece]) -> list[Piece]:
-    """Decide where sub-slides start in ``pieces`` (from :func:`cut`; changed in place).
+def _layout(pieces: list[Piece]) -> list[Piece]:
+    """Decide where sub-slides start in ``pieces`` (from :func:`_cut`; changed in place).
 
     Pieces that do not fit start a sub-slide (or, for prose, go to the notes); code and text
     outputs taller than the room are cut; figures are scaled to the room they get.
@@ -179,8 +175,8 @@ def layout(pieces: list[Piece]) -> list[Piece]:
             piece.extra["scale"] = (BUDGET - used - fit.FIGURE_GAP) / (piece.height - fit.FIGURE_GAP)
             piece.height = BUDGET - used
         if piece.block.startswith("heading") and int(piece.block[-1]) <= 3:
-            title = html.escape(re.sub(r"\*\*|__|`", "", piece.text.lstrip("#").strip()),
-                                quote=False)
+            heading = piece.text.splitlines()[0].lstrip("#").strip()  # ATX or setext
+            title = html.escape(re.sub(r"\*\*|__|`", "", heading), quote=False)
         used, prev, i = used + piece.height, piece, i + 1
     return _zoom(pieces, cont)
 
@@ -213,22 +209,19 @@ def _zoom(pieces: list[Piece], cont: float) -> list[Piece]:
     return pieces
 
 
-def _new_cell(proto, cell_type: str, source: str, kind: str, suffix: int):
-    from nbformat import v4
-
+def _new_cell(proto: NotebookNode, cell_type: str, source: str, kind: str, suffix: int):
     make = v4.new_code_cell if cell_type == "code" else v4.new_markdown_cell
     metadata = {k: copy.deepcopy(v) for k, v in proto.metadata.items()
                 if k not in ("tags", "slideshow")}
-    cell = make(source=source, metadata=metadata)
-    cell.metadata["slideshow"] = {"slide_type": kind}
+    cell = make(source=source, metadata={**metadata, "slideshow": {"slide_type": kind}})
     cell["id"] = f"{proto.get('id') or 'cell'}-d{suffix}"[-64:]
     if cell_type == "code":
         cell.execution_count = proto.get("execution_count")
     return cell
 
 
-def assemble(nb, pieces: list[Piece]) -> list:
-    """The cells of the laid-out deck, from ``nb``'s ``pieces`` (after :func:`layout`).
+def _assemble(nb: NotebookNode, pieces: list[Piece]) -> list[NotebookNode]:
+    """The cells of the laid-out deck, from ``nb``'s ``pieces`` (after :func:`_layout`).
 
     Consecutive pieces of a cell on one slide share a cell; a sub-slide the layout added
     starts with a "(continued)" line; outputs without their code hide the input.
@@ -279,9 +272,22 @@ def assemble(nb, pieces: list[Piece]) -> list:
 class DeckLayout(Preprocessor):
     """nbconvert preprocessor: the notebook's cells laid out so every slide fits."""
 
-    def preprocess(self, nb, resources):
-        """Return the re-laid-out notebook and ``resources["deck"]`` (sizes for the CSS)."""
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        """Lay out the notebook's cells.
+
+        Parameters
+        ----------
+        nb : NotebookNode
+            The notebook (left as it is).
+        resources : dict
+            nbconvert's resources.
+
+        Returns
+        -------
+        nb, resources : NotebookNode, dict
+            A laid-out copy of ``nb``; ``resources["deck"]`` holds the sizes for the CSS.
+        """
         nb = copy.deepcopy(nb)
-        nb.cells = assemble(nb, layout(cut(nb)))
-        resources["deck"] = fit.css_sizes()
+        nb.cells = _assemble(nb, _layout(_cut(nb)))
+        resources["deck"] = copy.deepcopy(fit.CSS_SIZES)
         return nb, resources

@@ -6,15 +6,19 @@ The numbers model ``lecture/templates/deck.css`` (which gets them from here) on 
 slide to the screen. They lean to the safe side, and ``BUDGET`` keeps some slack, so that a
 slide that fits by the estimates fits the real slide. :mod:`lecture.deck` uses them to
 decide where a slide is full; ``tests/test_site.py::test_deck`` measures the real thing.
+Markdown blocks come from markdown-it-py (CommonMark and tables), figure sizes from Pillow.
 """
 
 from __future__ import annotations
 
 import base64
 import copy
+import io
 import math
 import re
-import struct
+
+from markdown_it import MarkdownIt
+from PIL import Image
 
 SLIDE_W, SLIDE_H = 1280, 720  # Reveal.initialize width/height (16:9)
 PAD_X, PAD_TOP, PAD_BOTTOM = 40, 18, 24  # section padding in deck.css
@@ -32,97 +36,55 @@ FIGURE_GAP = 12  # margin above a figure and the line box around it
 PROSE_CHAR = 0.5  # mean glyph width of the prose font, in em (Source Sans Pro is ~0.47)
 CODE_CHAR = 0.6  # monospace glyph width, in em
 CODE_COLS = int((CONTENT_W - 20) / (CODE_PX * CODE_CHAR))  # columns before pre-wrap wraps
+CSS_SIZES = {"width": SLIDE_W, "height": SLIDE_H, "pad_x": PAD_X, "pad_top": PAD_TOP,  # deck.css
+             "pad_bottom": PAD_BOTTOM, "prose": PROSE_PX, "code": CODE_PX, "line": LINE,
+             "cont": CONT_PX, "headings": HEADING_PX, "cell_gap": CELL_GAP, "gap": PARA_GAP}
 
-
-
-def css_sizes() -> dict:
-    """The sizes above that ``templates/deck.css`` uses (``resources["deck"]``)."""
-    return {"width": SLIDE_W, "height": SLIDE_H, "pad_x": PAD_X, "pad_top": PAD_TOP,
-            "pad_bottom": PAD_BOTTOM, "prose": PROSE_PX, "code": CODE_PX, "line": LINE,
-            "cont": CONT_PX, "headings": HEADING_PX, "cell_gap": CELL_GAP, "gap": PARA_GAP}
-
-
-_HEADING = re.compile(r"^(#{1,6})\s+(.*)")
-_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+[.)])\s")
-_FENCE = re.compile(r"^\s*(```|~~~)")
+_MD = MarkdownIt("commonmark").enable("table")
+_KINDS = {"fence": "code", "table_open": "table", "list_item_open": "item"}
+_PREFIXES = (("<details", "details"), ("$$", "math"), ("<", "html"))  # of other blocks
 _CONTINUES = re.compile(r"[)\]}]|(else|elif|except|finally)\b")  # not a statement start
 _TALL = re.compile(r"\\(frac|dfrac|tfrac|sum|int|prod|binom|underbrace|overbrace|begin\{[pb]?matrix)")
 
 
 def md_blocks(source: str) -> list[tuple[str, str, str]]:
-    """Split markdown into top-level blocks.
+    """Split markdown into its top-level blocks (a list into its items), cut from the source.
+
+    Parameters
+    ----------
+    source : str
+        A markdown cell or output.
 
     Returns
     -------
-    blocks : list of (kind, text, sep)
-        ``kind`` is one of heading1..heading6, item, para, math, table, code, details, html;
-        ``sep`` is what separated the block from the previous one ("\\n" or "\\n\\n"), so
-        joining the blocks back gives the same markdown.
+    list of (kind, text, sep)
+        ``kind``: heading1..heading6, item, para, math, table, code, details or html; ``sep``:
+        "\\n" or "\\n\\n", what separates the block from the one before, so that joining the
+        blocks gives the markdown back. A ``<details>`` block or ``$$`` maths stays one block.
     """
-    blocks, cur, sep, blank = [], [], "", False
-    fence = math_open = None
-    details = 0
-
-    def close():
-        if cur:
-            blocks.append((_kind(cur), "\n".join(cur), sep))
-            cur.clear()
-
-    for line in source.splitlines():
-        s = line.strip()
-        if fence or math_open or details:
-            cur.append(line)
-            if fence and s.startswith(fence):
-                fence = None
-            elif math_open and s.endswith("$$"):
-                math_open = None
-            elif details:
-                details += s.count("<details") - s.count("</details>")
+    lines = re.split(r"\r\n?|\n", source)
+    spans = []  # (kind, first line) of each block
+    for tok in _MD.parse(source):
+        top = tok.level == 0 and not tok.type.endswith("list_open")  # of a list: its items
+        if not tok.map or not (top or (tok.level == 1 and tok.type == "list_item_open")):
             continue
-        if not s:
-            close()
-            blank = True
-            continue
-        if cur and (_HEADING.match(line) or _ITEM.match(line) or s.startswith(("<details", "$$"))
-                    or (s.startswith("|") and not cur[-1].lstrip().startswith("|"))):
-            close()
-        if not cur:
-            sep, blank = ("\n\n" if blank else "\n") if blocks else "", False
-        cur.append(line)
-        if _HEADING.match(line):
-            close()
-        elif _FENCE.match(line):
-            fence = _FENCE.match(line).group(1)
-        elif s.startswith("$$") and not (len(s) > 2 and s.endswith("$$")):
-            math_open = True
-        elif s.startswith("<details"):
-            details = s.count("<details") - s.count("</details>")
-    close()
-    return blocks
+        start = tok.map[0]
+        if spans:
+            kind, text = spans[-1][0], "\n".join(lines[spans[-1][1]:start])
+            if ((kind == "details" and text.count("<details") > text.count("</details>"))
+                    or (kind == "math" and text.count("$$") % 2)):
+                continue  # still inside the <details> block or the maths
+        kind = f"heading{tok.tag[1:]}" if tok.type == "heading_open" else _KINDS.get(tok.type)
+        kind = kind or next((k for p, k in _PREFIXES if lines[start].lstrip().startswith(p)), "para")
+        spans.append((kind, start if spans else 0))
+    starts = [start for _, start in spans] + [len(lines)]
+    return [(kind, "\n".join(trim(lines[start:starts[k + 1]])),
+             "" if k == 0 else "\n\n" if not lines[start - 1].strip() else "\n")
+            for k, (kind, start) in enumerate(spans)]
 
 
-def _kind(lines: list[str]) -> str:
-    first = lines[0].strip()
-    heading = _HEADING.match(lines[0])
-    if heading:
-        return f"heading{len(heading.group(1))}"
-    if first.startswith("<details"):
-        return "details"
-    if _FENCE.match(lines[0]):
-        return "code"
-    if first.startswith("$$"):
-        return "math"
-    if all(line.lstrip().startswith("|") for line in lines):
-        return "table"
-    if _ITEM.match(lines[0]):
-        return "item"
-    if first.startswith("<"):
-        return "html"
-    return "para"
-
-
-def visible_text(text: str) -> str:
-    """Markdown source reduced to roughly what is shown (markup and TeX commands dropped)."""
+def _visible(text: str) -> str:
+    """Markdown reduced to roughly what is shown (links, markup and TeX commands dropped)."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"\\[a-zA-Z]+\s*", "", text)
     return re.sub(r"[*_`${}^]|<[^>]+>", "", text)
@@ -138,9 +100,8 @@ def _display(tex: str) -> float:
     more rows where MathJax breaks a wide equation."""
     height = 0.0
     for row in tex.split("\\\\"):
-        tall = _TALL.search(row)
-        wide = math.ceil(len(visible_text(row)) * PROSE_PX * PROSE_CHAR / CONTENT_W)
-        height += (2.8 if tall else 1.6) * PROSE_PX * LINE * max(1, wide)
+        wide = math.ceil(len(_visible(row)) * PROSE_PX * PROSE_CHAR / CONTENT_W)
+        height += (2.8 if _TALL.search(row) else 1.6) * PROSE_PX * LINE * max(1, wide)
     return height + 2 * PARA_GAP
 
 
@@ -151,22 +112,33 @@ def _prose(text: str, width: float) -> float:
         if k % 2:
             height += _display(part)
         elif part.strip():
-            flat = visible_text(" ".join(line.strip() for line in part.splitlines()))
+            flat = _visible(" ".join(line.strip() for line in part.splitlines()))
             height += _lines(flat, PROSE_PX, width) * PROSE_PX * LINE
             height += 0.4 * PROSE_PX * LINE * len(_TALL.findall(part))  # taller lines
     return height
 
 
 def block_height(kind: str, text: str) -> float:
-    """Estimated height (logical px, margin below included) of a block from :func:`md_blocks`."""
+    """Estimated height (logical px, margin below included) of a markdown block.
+
+    Parameters
+    ----------
+    kind, text : str
+        A block from :func:`md_blocks`.
+
+    Returns
+    -------
+    float
+    """
     if kind.startswith("heading"):
         px = HEADING_PX[int(kind[-1])]
-        return _lines(visible_text(_HEADING.match(text).group(2)), px, char=0.55) * px * 1.2 + 14
+        title = _visible(text.splitlines()[0].strip().strip("#").strip())
+        return _lines(title, px, char=0.55) * px * 1.2 + 14
     if kind == "math":
         return _display(text.strip().strip("$"))
     if kind == "table":
         rows = [r for r in text.splitlines() if not re.match(r"^\s*\|[\s:|-]+\|\s*$", r)]
-        return sum(_lines(visible_text(r), PROSE_PX * 0.92) * PROSE_PX * LINE + 12
+        return sum(_lines(_visible(r), PROSE_PX * 0.92) * PROSE_PX * LINE + 12
                    for r in rows) + PARA_GAP
     if kind == "code":
         return code_height(text.splitlines()[1:-1]) + PARA_GAP
@@ -181,19 +153,48 @@ def block_height(kind: str, text: str) -> float:
 
 
 def code_height(lines: list[str]) -> float:
-    """Estimated height of a code or text box of ``lines`` (long lines wrap)."""
+    """Estimated height (logical px, padding included) of a code or text box; long lines wrap.
+
+    Parameters
+    ----------
+    lines : list of str
+
+    Returns
+    -------
+    float
+    """
     rows = sum(max(1, math.ceil(len(line.expandtabs()) / CODE_COLS)) for line in lines)
     return rows * CODE_PX * LINE + PRE_PAD
 
 
 def png_size(data: str) -> tuple[int, int]:
-    """(width, height) in pixels of a base64 PNG."""
-    head = base64.b64decode(data[:64])
-    return struct.unpack(">II", head[16:24])
+    """Size in pixels of a base64 PNG (an output's ``image/png``).
+
+    Parameters
+    ----------
+    data : str
+
+    Returns
+    -------
+    width, height : int
+    """
+    with Image.open(io.BytesIO(base64.b64decode(data))) as image:
+        return image.size
 
 
-def output_height(output) -> float:
-    """Estimated height of a code cell's output (a figure: its natural size, fit to the width)."""
+def output_height(output: dict) -> float:
+    """Estimated height (logical px) of a code cell's output; a figure's at its natural size,
+    narrowed to the slide's width.
+
+    Parameters
+    ----------
+    output : dict
+        Printed text, an error, a figure, an HTML table, markdown or plain text.
+
+    Returns
+    -------
+    float
+    """
     if output.get("output_type") == "stream":
         return code_height(output.get("text", "").rstrip("\n").splitlines())
     if output.get("output_type") == "error":
@@ -203,9 +204,7 @@ def output_height(output) -> float:
         width, height = png_size(data["image/png"])
         return height * min(1.0, CONTENT_W / width) + FIGURE_GAP
     if "text/html" in data:
-        html = data["text/html"]
-        html = html if isinstance(html, str) else "".join(html)
-        return html.count("<tr") * TABLE_ROW + PRE_PAD
+        return data["text/html"].count("<tr") * TABLE_ROW + PRE_PAD
     if "text/markdown" in data or "text/latex" in data:
         return sum(block_height(k, t) for k, t, _ in
                    md_blocks(data.get("text/markdown") or data["text/latex"]))
@@ -214,19 +213,32 @@ def output_height(output) -> float:
 
 
 def trim(lines: list[str]) -> list[str]:
-    """``lines`` without blank lines at either end."""
-    while lines and not lines[0].strip():
-        lines = lines[1:]
-    while lines and not lines[-1].strip():
-        lines = lines[:-1]
-    return lines
+    """``lines`` from the first to the last that is not blank.
+
+    Parameters
+    ----------
+    lines : list of str
+
+    Returns
+    -------
+    list of str
+    """
+    shown = [k for k, line in enumerate(lines) if line.strip()]
+    return lines[shown[0]:shown[-1] + 1] if shown else []
 
 
 def cut_lines(lines: list[str], room: float) -> tuple[list[str], list[str]]:
-    """Split code or text into the longest head that fits ``room`` px and the rest.
+    """Split code or text into the longest head that fits and the rest.
 
     The cut goes where a statement ends: at a blank line before an unindented line, else
     before an unindented statement, else at any blank line (in the head's last two thirds).
+
+    Parameters
+    ----------
+    lines : list of str
+        Code or printed text.
+    room : float
+        Height (logical px) the head may take.
 
     Returns
     -------
@@ -246,13 +258,7 @@ def cut_lines(lines: list[str], room: float) -> tuple[list[str], list[str]]:
     return trim(lines[:n]), trim(lines[n:])
 
 
-def html_of(data: dict) -> str:
-    """The ``text/html`` of an output's data, as one string."""
-    html = data.get("text/html", "")
-    return html if isinstance(html, str) else "".join(html)
-
-
-def split_output(output, room: float) -> list:
+def split_output(output: dict, room: float) -> list[dict]:
     """Cut a text output (printed, plain text or an HTML table) into a head that fits.
 
     Parameters
@@ -264,12 +270,12 @@ def split_output(output, room: float) -> list:
 
     Returns
     -------
-    parts : list of dict
+    list of dict
         Copies of ``output``: the head and the rest, or ``[output]`` when it cannot be cut;
         an HTML table's header rows are repeated in both.
     """
     data = output.get("data", {})
-    table = html_of(data)
+    table = data.get("text/html", "")
     if output.get("output_type") != "stream" and "<tr" in table:
         rows = list(re.finditer(r"<tr\b.*?</tr>\s*", table, re.S))
         body = ([r for r in rows if r.start() > table.find("<tbody")] if "<tbody" in table
@@ -287,7 +293,6 @@ def split_output(output, room: float) -> list:
         texts = ["\n".join(x) + "\n" for x in cut_lines(lines, room) if x]
     parts = []
     for text in texts:
-        part = copy.deepcopy(output)
-        (part if len(key) == 1 else part[key[0]])[key[-1]] = text
-        parts.append(part)
+        parts.append(copy.deepcopy(output))
+        (parts[-1] if len(key) == 1 else parts[-1][key[0]])[key[-1]] = text
     return parts

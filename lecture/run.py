@@ -19,8 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from course_utils.config import full_mode
-from course_utils.results import RESULTS_ENV
+from course_utils.config import RESULTS_ENV, full_mode
 from lecture import site
 from lecture.readme import update_runtimes
 

@@ -16,6 +16,7 @@ execute notebooks again (``make check-repeat``; not part of ``make test``).
 import json
 import os
 import pathlib
+from collections.abc import Callable
 
 import pytest
 
@@ -51,23 +52,67 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.repeat)
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> pathlib.Path:
+    """A folder that every pytest-xdist worker of this test run shares.
+
+    Parameters
+    ----------
+    tmp_path_factory : pytest.TempPathFactory
+        The worker's.
+    name : str
+        The folder is ``<name>-<run id>`` beside the workers' temporary folders; without xdist,
+        a fresh temporary ``<name>N``.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder, made.
+    """
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same for every worker of one run
+    if not run_id:
+        return tmp_path_factory.mktemp(name)
+    folder = pathlib.Path(tmp_path_factory.getbasetemp()).parent / f"{name}-{run_id}"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def once(lock: pathlib.Path, done: pathlib.Path, make: Callable[[], object], *,
+         source: pathlib.Path | None = None) -> None:
+    """Make something once for all test workers: the first makes it, the others wait for it.
+
+    Parameters
+    ----------
+    lock : pathlib.Path
+        A file lock held while checking and making.
+    done : pathlib.Path
+        ``make`` is not called when this file exists (and is newer than ``source``). Without
+        ``source`` it is a marker, touched after ``make()``; with it, what ``make`` writes.
+    make : callable
+        Makes the thing.
+    source : pathlib.Path, optional
+        What the thing is made from: made again when newer than ``done``.
+    """
+    from filelock import FileLock
+
+    with FileLock(str(lock)):
+        if done.exists() and (source is None or done.stat().st_mtime >= source.stat().st_mtime):
+            return
+        make()
+        if source is None:
+            done.touch()
+
+
 def execute_once(stem: str, out: pathlib.Path, *, fresh: bool = False) -> pathlib.Path:
     """Execute ``notebooks/<stem>.ipynb`` into results folder ``out`` unless its record there is
     newer than the notebook (``fresh``: only if never run there); one worker at a time."""
-    from filelock import FileLock
-
     from lecture.run import execute
 
     path = ROOT / "notebooks" / f"{stem}.ipynb"
     assert path.exists(), f"no notebook {path}"
     out.mkdir(parents=True, exist_ok=True)
     rec = out / f"{stem}.json"
-    with FileLock(str(out / f"{stem}.lock")):  # another worker may be running it
-        done = out / f"{stem}.done" if fresh else rec
-        if not done.exists() or (not fresh and rec.stat().st_mtime < path.stat().st_mtime):
-            execute(path, out)
-            if fresh:
-                done.touch()
+    once(out / f"{stem}.lock", out / f"{stem}.done" if fresh else rec, lambda: execute(path, out),
+         source=None if fresh else path)
     return rec
 
 
@@ -83,7 +128,7 @@ def notebook_numbers():
 
 @pytest.fixture(scope="session")
 def notebook_claims():
-    """``notebook_claims(stem)``: {key: {claim, op, goal, pass}} the notebook checked in this run."""
+    """``notebook_claims(stem)``: {key: {claim, op, goal, value, pass}} the notebook checked in this run (value: the raw float)."""
     def claims(stem):
         return _read(execute_once(stem, RESULTS).with_suffix(".claims.json"))
     return claims
@@ -92,9 +137,7 @@ def notebook_claims():
 @pytest.fixture(scope="session")
 def notebook_runs(tmp_path_factory):
     """``notebook_runs(stem, run)``: numbers of the ``run``-th fresh execution (make check-repeat)."""
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same for every worker of one run
-    folder = (pathlib.Path(tmp_path_factory.getbasetemp()).parent / f"runs-{run_id}" if run_id
-              else tmp_path_factory.mktemp("runs"))
+    folder = shared_folder(tmp_path_factory, "runs")
     return lambda stem, run: _read(execute_once(stem, folder / f"run{run}", fresh=True))
 
 

@@ -1,15 +1,18 @@
-"""pyproject.toml and environment.yml list the same dependencies; the student package stays lean
-and imports cleanly."""
+"""pyproject.toml and environment.yml list the same dependencies; the notebooks and the package need only
+the runtime ones, and importing the package stays light and side-effect free."""
 
+import ast
+import json
 import re
 import subprocess
 import sys
+from importlib import metadata
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
-from conftest import ROOT
+from conftest import NOTEBOOKS, ROOT
 
 import course_utils
 
@@ -18,8 +21,6 @@ CONDA_NAMES = {"pytorch": "torch"}  # conda-forge name -> PyPI name
 CONDA_FORGE = {"pytorch", "torchvision", "numpy", "scipy", "matplotlib", "scikit-learn", "tqdm",
                "ipykernel", "ipywidgets", "jupyterlab", "nbconvert", "pytest", "nbval"}
 NOT_PACKAGES = {"python", "pip"}
-BUILD_AND_TEST_ONLY = {"nbconvert", "nbclient", "jinja2", "sphinx", "sphinx-revealjs", "playwright",
-                       "pytest", "nbstripout", "nbval"}
 
 
 def _norm(req: str) -> tuple[str, str]:
@@ -52,26 +53,41 @@ def conda_deps() -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
     return conda, pip
 
 
+def distributions_of(modules: set[str]) -> dict[str, set[str]]:
+    """{top-level module: names of the installed distributions that provide it}, normalised as _norm does."""
+    provided = metadata.packages_distributions()
+    return {m: {_norm(d)[0] for d in provided.get(m, [])} for m in modules}
+
+
+def imported_modules(source: str) -> set[str]:
+    """Top-level names of the absolute imports anywhere in ``source`` (inside functions too)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
 def test_pyproject_and_environment_yml_agree():
     conda, pip = conda_deps()
     ours, theirs = pyproject_deps(), {dep for _, dep in conda} | pip
     assert ours == theirs, f"only in pyproject: {sorted(ours - theirs)}; only in environment.yml: {sorted(theirs - ours)}"
-    assert ("torch", ">=2.2") in ours
     unknown = {name for name, _ in conda} - CONDA_FORGE
     assert not unknown, f"not known on conda-forge under these names, move them to pip: {sorted(unknown)}"
 
 
-def test_runtime_dependencies_are_what_notebooks_need():
+def test_notebooks_and_package_import_only_runtime_dependencies():
+    """``pip install .`` (no extras) is enough: every third-party module that course_utils (lazy imports
+    included) or a notebook imports comes from a distribution listed in [project] dependencies."""
+    sources = [p.read_text() for p in (ROOT / "course_utils").glob("*.py")]
+    sources += ["\n".join("".join(c["source"]) for c in json.loads(p.read_text())["cells"]
+                          if c["cell_type"] == "code") for p in NOTEBOOKS]
+    modules = set().union(*map(imported_modules, sources)) - set(sys.stdlib_module_names) - {"course_utils"}
     runtime = {_norm(r)[0] for r in pyproject()["dependencies"]}
-    assert not runtime & BUILD_AND_TEST_ONLY, sorted(runtime & BUILD_AND_TEST_ONLY)
-    assert {"torch", "torchvision", "mlxtend", "ipykernel", "ipywidgets", "jupyterlab"} <= runtime
-
-
-def test_requires_python_matches_the_code():
-    assert pyproject()["requires-python"] == ">=3.10"
-    # 3.10 needs tomli for these tests (tomllib is 3.11+)
-    assert any(r.startswith("tomli") and "python_version < '3.11'" in r
-               for r in pyproject()["optional-dependencies"]["test"])
+    outside = {m: sorted(d) or "not installed" for m, d in distributions_of(modules).items() if not d & runtime}
+    assert not outside, f"imported, but not from a runtime dependency of pyproject.toml: {outside}"
 
 
 def test_constraints_pin_every_installed_package():
@@ -86,16 +102,20 @@ def test_constraints_pin_every_installed_package():
 
 
 def test_import_is_light_and_has_no_side_effects(tmp_path):
-    """``import course_utils`` (one fresh interpreter, for both checks) loads none of the build's
-    or the tests' tools, no pyplot, no data, and writes nothing."""
-    code = ("import sys, os, course_utils, matplotlib; "
-            "print(sorted({m.split('.')[0] for m in sys.modules} & "
-            "{'nbconvert', 'nbclient', 'jinja2', 'sphinx', 'playwright'})); "
+    """``import course_utils`` (one fresh interpreter, for both checks) loads no module of the lecture or
+    test extras that the runtime dependencies do not need themselves, no pyplot, no data, and writes
+    nothing."""
+    extras = {_norm(r)[0] for reqs in pyproject()["optional-dependencies"].values() for r in reqs}
+    needed = {_norm(r)[0] for dep in pyproject()["dependencies"]
+              for r in metadata.requires(_norm(dep)[0]) or [] if "extra ==" not in r}
+    code = ("import sys, os, course_utils; print(sorted({m.split('.')[0] for m in sys.modules})); "
             "print('matplotlib.pyplot' in sys.modules, 'mlxtend' in sys.modules, os.listdir('.'))")
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
                          check=True)
-    tools, side_effects = out.stdout.splitlines()
-    assert tools == "[]", f"build or test tools imported: {tools}"
+    loaded, side_effects = out.stdout.splitlines()
+    from_extras = {m: d for m, d in distributions_of(set(ast.literal_eval(loaded))).items()
+                   if d & (extras - needed)}
+    assert not from_extras, f"modules of the lecture or test extras imported: {from_extras}"
     assert side_effects == "False False []", f"pyplot imported, data loaded, files written: {side_effects}"
 
 

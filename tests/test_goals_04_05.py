@@ -10,7 +10,7 @@ import torch
 NB04 = "04_caveats_and_dangers"
 NB05 = "05_regularized_autoencoders"
 MODELS = ("plain", "sparse", "denoising", "contractive")
-NOISE_KEYS = ("noise_02", "noise_04", "noise_06")
+NOISE_KEYS = ("noise_0.2", "noise_0.4", "noise_0.6")
 
 
 # ---------------------------------------------------------------- notebook 04

@@ -1,34 +1,81 @@
-"""Goals of notebooks 06 (KL divergence, variational inference) and 07 (VAE), from the numbers they record.
+"""Goals of notebooks 06 (KL divergence, variational inference) and 07 (VAE), from the numbers they record,
+and the notebooks' KL and ELBO code against independent references.
 
 Chapter 07 is split over two notebooks, each within the 20-second budget: 07 (the model, the ELBO, the
 likelihood by importance sampling, 2-D pictures) and 08 (the digit-likeness meter, autoencoder vs. VAE,
 the beta sweep).
+
+The reference tests run the notebooks' own definitions (found by name, see ``helpers.notebook_definitions``)
+on random inputs, without training and without the notebooks' recorded numbers, against torch.distributions
+and numerical integration: notebook 06 asserts its formulas at one or two points only, 07 and 08 not the
+VAE's loss at all.
 """
 
 import math
 
+import numpy as np
 import pytest
+import torch
+from helpers import notebook_definitions
+from torch import distributions as D
+from torch.nn import functional as F
 
 NB06 = "06_kl_divergence_and_variational_inference"
 NB07 = "07_variational_autoencoder"
 NB08 = "08_ae_vs_vae_and_beta"
 
 
-# ---- 06 ------------------------------------------------------------------------------------------
+@pytest.fixture
+def float64():
+    """Notebook 06 runs in float64 (``torch.set_default_dtype``); so do its tests, restoring the default."""
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(old)
 
-def test_entropy_fair_die_is_log6_and_largest(notebook_numbers):
-    nums = notebook_numbers(NB06)
-    assert nums["entropy_fair"] == pytest.approx(math.log(6), abs=1e-4)
-    assert nums["entropy_loaded"] < nums["entropy_fair"]
-    assert nums["coin_argmax_bias"] == pytest.approx(0.5)
+
+# ---- 06: the notebook's definitions against torch.distributions and numerical integration ---------------
+
+def test_06_entropy_and_kl_agree_with_torch_on_random_distributions(float64):
+    ns = notebook_definitions(NB06, "entropy", "kl_divergence", "kl_gauss", torch=torch)
+    gen = torch.Generator().manual_seed(0)
+    with torch.random.fork_rng(devices=[]):                                  # Dirichlet takes no generator
+        torch.manual_seed(0)
+        p = D.Dirichlet(torch.full((6,), 0.5)).sample((500,))               # (500, 6), some p near 0
+        q = D.Dirichlet(torch.ones(6)).sample((500,))
+    p[:50, 0] = 0.0                                                          # exact zeros: 0 log 0 = 0
+    p[:50] /= p[:50].sum(1, keepdim=True)
+    torch.testing.assert_close(ns["entropy"](p), D.Categorical(probs=p).entropy())
+    torch.testing.assert_close(ns["kl_divergence"](p, q), D.kl_divergence(D.Categorical(probs=p),
+                                                                           D.Categorical(probs=q)))
+    mu1, mu2 = torch.randn(2, 500, generator=gen) * 3
+    s1, s2 = torch.rand(2, 500, generator=gen) * 3 + 0.1
+    torch.testing.assert_close(ns["kl_gauss"](mu1, s1, mu2, s2),
+                               D.kl_divergence(D.Normal(mu1, s1), D.Normal(mu2, s2)))
 
 
-def test_kl_nonnegative_zero_for_equal_and_asymmetric(notebook_numbers):
-    nums = notebook_numbers(NB06)
-    assert nums["kl_random_min"] > 0
-    assert nums["kl_fair_fair"] == 0
-    assert abs(nums["kl_fair_loaded"] - nums["kl_loaded_fair"]) > 0.05
+def test_06_evidence_posterior_and_elbo_against_numerical_integration(float64):
+    """The notebook's log p(x), posterior and ELBO(q), for random q = N(m, v), against Bayes' rule
+    integrated on a grid: ELBO(q) = log p(x) - KL(q || p(z|x)) with KL from torch.distributions."""
+    ns = notebook_definitions(NB06, "kl_gauss", "S_NOISE", "X_OBS", "log_px", "post_mean", "post_var",
+                              "elbo", torch=torch, np=np, D=D)
+    z = torch.linspace(-12, 12, 240_001)
+    joint = (D.Normal(0.0, 1.0).log_prob(z) + D.Normal(z, ns["S_NOISE"]).log_prob(torch.tensor(ns["X_OBS"]))).exp()
+    evidence = torch.trapezoid(joint, z)
+    mean = torch.trapezoid(z * joint, z) / evidence
+    var = torch.trapezoid((z - mean) ** 2 * joint, z) / evidence
+    assert float(ns["log_px"]) == pytest.approx(float(evidence.log()), abs=1e-9)
+    assert ns["post_mean"] == pytest.approx(float(mean), abs=1e-9)
+    assert ns["post_var"] == pytest.approx(float(var), abs=1e-9)
+    gen = torch.Generator().manual_seed(0)
+    m = torch.randn(50, generator=gen) * 2
+    v = torch.rand(50, generator=gen) * 2 + 0.01
+    reference = evidence.log() - D.kl_divergence(D.Normal(m, v.sqrt()), D.Normal(mean, var.sqrt()))
+    torch.testing.assert_close(ns["elbo"](m, v), reference, rtol=0, atol=1e-9)
 
+
+# ---- 06: numbers the notebook records (its asserts already cover entropy, the coin's maximum and
+# KL >= 0, KL(p||p) = 0 and the asymmetry, the closed-form Gaussian KL and the ELBO identity) -------------
 
 def test_forward_kl_covers_and_reverse_kl_seeks(notebook_numbers):
     nums = notebook_numbers(NB06)
@@ -45,17 +92,37 @@ def test_forward_kl_covers_and_reverse_kl_seeks(notebook_numbers):
 
 def test_gaussian_kl_monte_carlo_within_3_standard_errors(notebook_numbers):
     nums = notebook_numbers(NB06)
-    assert nums["gauss_kl_closed"] == pytest.approx(math.log(2) + 2 / 8 - 0.5, abs=1e-4)
     assert abs(nums["gauss_kl_z"]) < 3
 
 
-def test_elbo_identity_and_vi_reaches_posterior(notebook_numbers):
+def test_vi_reaches_posterior(notebook_numbers):
     nums = notebook_numbers(NB06)
-    assert nums["elbo_identity_ok"] is True
     # z ~ N(0, 1), x | z ~ N(z, 0.5^2), x = 1.5: posterior N(1.2, 0.2)
     assert nums["vi_m"] == pytest.approx(1.2, abs=1e-3)
     assert nums["vi_v"] == pytest.approx(0.2, abs=1e-3)
     assert 0 <= nums["vi_final_gap"] < 1e-4
+
+
+# ---- 07, 08: the VAE's loss against torch.distributions ----------------------------------------------
+
+@pytest.mark.parametrize("stem, names", [(NB07, ("elbo_terms", "vae_loss")), (NB08, ("vae_loss",))])
+def test_vae_loss_is_bernoulli_nll_plus_beta_gaussian_kl(stem, names):
+    """-log p(x|z) of a Bernoulli decoder summed over pixels, plus beta KL(N(mu, sigma^2) || N(0, I))
+    summed over latent dimensions, each averaged over the images."""
+    vae_loss = notebook_definitions(stem, *names, torch=torch, F=F)["vae_loss"]
+    gen = torch.Generator().manual_seed(0)
+    x = torch.bernoulli(torch.rand(6, 1, 28, 28, generator=gen), generator=gen)   # binary images
+    logits = torch.randn(6, 1, 28, 28, generator=gen) * 3
+    mu, logvar = torch.randn(6, 5, generator=gen) * 2, torch.randn(6, 5, generator=gen)
+
+    recon = -D.Independent(D.Bernoulli(logits=logits), 3).log_prob(x)                   # (6,)
+    q = D.Independent(D.Normal(mu, (0.5 * logvar).exp()), 1)
+    kl = D.kl_divergence(q, D.Independent(D.Normal(torch.zeros(5), torch.ones(5)), 1))   # (6,)
+    for beta in (0.5, 1.0, 4.0):
+        loss, terms = vae_loss(lambda images: (logits, mu, logvar), x, beta)
+        torch.testing.assert_close(loss, recon.mean() + beta * kl.mean())
+        torch.testing.assert_close(terms["recon"], recon.mean())
+        torch.testing.assert_close(terms["kl"], kl.mean())
 
 
 # ---- 07 ------------------------------------------------------------------------------------------
@@ -76,9 +143,6 @@ def test_importance_sampled_likelihood_lies_below_the_elbo(notebook_numbers):
     nums = notebook_numbers(NB07)
     assert nums["test_nll_is_20d"] < nums["test_nelbo_20d"]              # K = 1000 vs the whole test split
     assert nums["test_nll_is_20d"] < nums["test_nelbo_is_images_20d"]    # the same 100 images
-    assert nums["test_elbo_gap_20d"] > 0
-    assert nums["test_elbo_gap_20d"] == pytest.approx(
-        nums["test_nelbo_is_images_20d"] - nums["test_nll_is_20d"], abs=0.02)   # each rounded to 0.01
 
 
 def test_importance_sampling_starts_at_the_elbo_and_never_rises(notebook_numbers):

@@ -53,23 +53,48 @@ def test_notebook_structure(path):
                 assert lines[-1].strip() == "plt.show()", f"cell {i}: end plot cells with plt.show()"
     assert any("## Exercises" in c["source"] for c in cells if c["cell_type"] == "markdown")
     assert any("<details>" in c["source"] for c in cells if c["cell_type"] == "markdown")
-    assert sum("NBVAL_CHECK_OUTPUT" in c["source"] for c in cells if c["cell_type"] == "code") >= 2
+    checked = [c for c in cells if "nbval-check-output" in c["metadata"].get("tags", [])]
+    assert len(checked) >= 2, "fewer than two cells tagged nbval-check-output"
+
+
+CLAIM_LINES = 20   # a section's check cell: its claims as a short list
+LITERAL_SEED = re.compile(r"manual_seed\(\s*\d|\bseed\s*=\s*\d|random_state\s*=\s*\d|seed_everything\(\s*\d")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
 def test_teaching_cells_carry_no_plumbing(path):
-    """Numbers are recorded on a line of their own (never inside a print or an f-string), claims
-    are checked by a line of their own, and no cell reads the environment."""
+    """No nbval comment a student reads (tags instead); numbers and claims recorded on lines of their
+    own, never inside a loop, a print or an f-string, nor as a cell's last line (a stray output); every
+    claim checked in a short tagged check cell; no cell reads the environment."""
     nb = json.loads(path.read_text())
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "code":
             continue
         source = "".join(cell["source"])
+        lines = source.splitlines()
+        assert "NBVAL_" not in source, f"cell {i}: an NBVAL_ comment; tag the cell instead (nbval-check-output)"
         assert "os.environ" not in source and "getenv" not in source, f"cell {i} reads the environment"
-        for line in source.splitlines():
+        assert not lines[-1].startswith("results.record("), f"cell {i} ends with results.record(...)"
+        for line in lines:
             for call in ("results.record(", "results.check("):
                 if call in line:
-                    assert line.strip().startswith(call), f"cell {i}: {call[:-1]} inside another expression: {line.strip()}"
+                    assert line.startswith(call), f"cell {i}: {call[:-1]} inside a block or expression: {line.strip()}"
+        if "results.check(" in source:
+            assert "nbval-check-output" in cell["metadata"].get("tags", []), f"cell {i} checks claims untagged"
+            assert len(lines) <= CLAIM_LINES, f"cell {i}: a check cell of {len(lines)} lines"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=NB_IDS)
+def test_every_random_draw_follows_the_seed(path):
+    """SEED comes from cu.seed_everything (which shifts it with COURSE_SPLIT_SEED) and no cell seeds a
+    generator with a literal number, so a re-split run also starts from other weights, batches and noise."""
+    nb = json.loads(path.read_text())
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    assert any(re.search(r"^SEED = cu\.seed_everything\(", s, re.M) for s in code), "SEED = cu.seed_everything(...)"
+    for i, source in enumerate(code):
+        for line in source.splitlines():
+            if not line.startswith("SEED = cu.seed_everything("):
+                assert not LITERAL_SEED.search(line), f"code cell {i}: a literal seed: {line.strip()}"
 
 
 def test_ruff_clean():

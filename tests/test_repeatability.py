@@ -9,6 +9,7 @@ tests ``repeat``: they run under ``make check-repeat`` (and ``make bench``), not
 
 import pytest
 from conftest import NOTEBOOKS
+from helpers import without_timings
 
 STEMS = [p.stem for p in NOTEBOOKS]
 
@@ -20,14 +21,10 @@ def describe_differences(first: dict, second: dict) -> str:
     return "\n".join(lines)
 
 
-def _without_timings(numbers: dict) -> dict:
-    return {k: v for k, v in numbers.items() if "_seconds" not in k}
-
-
 @pytest.mark.parametrize("stem", STEMS)
 def test_numbers_repeat_exactly(notebook_runs, stem):
-    first = _without_timings(notebook_runs(stem, 1))
-    second = _without_timings(notebook_runs(stem, 2))
+    first = without_timings(notebook_runs(stem, 1))
+    second = without_timings(notebook_runs(stem, 2))
     assert first, f"{stem} recorded no numbers with results.record(...)"
     assert first == second, (
         f"{stem}: numbers differ between two fresh-kernel runs:\n"

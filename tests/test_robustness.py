@@ -23,6 +23,7 @@ import sys
 import pytest
 import torch
 from conftest import NOTEBOOKS, ROOT
+from helpers import without_timings
 
 import course_utils as cu
 
@@ -98,9 +99,6 @@ def test_notebook_runs_alone_read_only_with_empty_data(sandbox, stem, monkeypatc
     assert not any((sandbox / "data").iterdir()), "default mode must not need or fill data/"
     rec = results / f"{stem}.json"
     numbers = json.loads(rec.read_text()) if rec.exists() else {}
-    def without_timings(d):  # wall-clock timings (keys containing _seconds) cannot repeat
-        return {k: v for k, v in d.items() if "_seconds" not in k}
-
     assert without_timings(numbers) == without_timings(notebook_runs(stem, 1)), (
         f"{stem} recorded other numbers when run alone, after the later notebooks")
 

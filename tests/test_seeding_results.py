@@ -10,13 +10,26 @@ from threadpoolctl import threadpool_info, threadpool_limits
 import course_utils as cu
 
 
-def test_seed_everything_reproduces_and_leaves_threads_alone():
+def test_seed_everything_reproduces_and_leaves_threads_alone(monkeypatch):
+    monkeypatch.delenv("COURSE_SPLIT_SEED", raising=False)
     torch.set_num_threads(1)
-    cu.seed_everything(3)
+    assert cu.seed_everything(3) == 3
     a = torch.randn(5)
     cu.seed_everything(3)
     assert torch.equal(a, torch.randn(5))
     assert torch.get_num_threads() == 1
+
+
+def test_seed_everything_follows_the_split_seed(monkeypatch):
+    """Another split also gives other weights: the returned seed, and every draw from it, changes."""
+    monkeypatch.setenv("COURSE_SPLIT_SEED", "0")
+    seed0 = cu.seed_everything(0)
+    w0 = torch.nn.Linear(4, 3).weight.detach().clone()
+    monkeypatch.setenv("COURSE_SPLIT_SEED", "1")
+    seed1 = cu.seed_everything(0)
+    w1 = torch.nn.Linear(4, 3).weight.detach().clone()
+    assert (seed0, seed1) == (0, 1000)
+    assert not torch.equal(w0, w1)
 
 
 def _blas_threads() -> list[int]:
@@ -56,16 +69,36 @@ def test_check_prints_a_verdict_and_never_raises(capsys):
         cu.check("x", 1, "==", 1)
 
 
-def test_results_check_records_value_and_claim(monkeypatch, tmp_path, capsys):
+def test_results_check_records_raw_value_and_claim(monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path))
     r = cu.Results("99_test")
-    r.check("ratio_k2", "AE reaches PCA's error", 1.000049, "<=", 1.01)
-    r.check("gap", "VAE beats AE, VAE - AE", -0.25, ">", 0, digits=2)
+    r.check({"ratio_k2": ("AE reaches PCA's error", 1.000049, "<= 1.01"),
+             "gap": ("VAE beats AE, VAE - AE", torch.tensor(-0.25, dtype=torch.float64), "> 0", 2)})
     assert r.claims["ratio_k2"]["pass"] is True
-    assert json.loads((tmp_path / "99_test.json").read_text()) == {"gap": -0.25, "ratio_k2": 1.0}
+    assert json.loads((tmp_path / "99_test.json").read_text()) == {"gap": -0.25, "ratio_k2": 1.000049}
     claims = json.loads((tmp_path / "99_test.claims.json").read_text())
-    assert claims["gap"] == {"claim": "VAE beats AE, VAE - AE", "op": ">", "goal": 0, "pass": False}
-    assert "\u2717 VAE beats AE, VAE - AE \u2014 measured -0.25, goal > 0" in capsys.readouterr().out
+    assert claims["gap"] == {"claim": "VAE beats AE, VAE - AE", "op": ">", "goal": 0, "value": -0.25, "pass": False}
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["\u2713 AE reaches PCA's error \u2014 measured 1.000, goal <= 1.01",
+                   "\u2717 VAE beats AE, VAE - AE \u2014 measured -0.25, goal > 0"]
+
+
+@pytest.mark.parametrize(("value", "goal"), [(-5e-13, ">= 0"), (1.0100004, "<= 1.01"), (0.0, "> 0"), (3e-9, "< 0")])
+def test_a_miss_smaller_than_the_rounding_step_fails(monkeypatch, tmp_path, capsys, value, goal):
+    """The verdict is judged on the raw value: a value that misses its goal by less than the printed
+    rounding step prints a cross and is stored as failed, with its raw value."""
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path))
+    r = cu.Results("99_test")
+    r.check({"edge": ("a claim at its edge", value, goal, 4)})
+    claim = json.loads((tmp_path / "99_test.claims.json").read_text())["edge"]
+    assert claim["pass"] is False and claim["value"] == value
+    assert capsys.readouterr().out.startswith("\u2717 a claim at its edge")
+
+
+@pytest.mark.parametrize("spec", [("claim", 1.0, "== 1"), ("claim", 1.0, "<="), ("claim", 1.0), ("claim", 1.0, 1.01)])
+def test_results_check_rejects_malformed_claims(spec):
+    with pytest.raises((ValueError, TypeError), match="goal|claim"):
+        cu.Results("99_test").check({"k": spec})
 
 
 def test_verdict_lines_compare_without_the_value(root):
@@ -106,16 +139,17 @@ def test_fmt_rounds_and_drops_negative_zero():
 def test_results_in_memory_without_env(monkeypatch, tmp_path):
     monkeypatch.delenv("COURSE_RESULTS_DIR", raising=False)
     r = cu.Results("99_test")
-    assert r.record("x", torch.tensor(0.123456), 3) == 0.123
-    assert r.record("neg", -0.00001, 2) == 0.0 and str(r.record("neg", -0.00001, 2)) == "0.0"
-    assert r.path is None and r.values == {"x": 0.123, "neg": 0.0}
+    assert r.record(x=torch.tensor(0.123456, dtype=torch.float64)) is None
+    r.record({"neg": -0.0, "k_2": 2})
+    assert r.path is None and r.values == {"x": 0.123456, "neg": 0.0, "k_2": 2}
+    assert str(r.values["neg"]) == "0.0"
 
 
 def test_results_written_with_env(monkeypatch, tmp_path):
     monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path / "res"))
     r = cu.Results("99_test")
-    r.record("k", 3)
-    r.record("ok", True)
+    r.record(k=3)
+    r.record(ok=True)
     assert json.loads((tmp_path / "res" / "99_test.json").read_text()) == {"k": 3, "ok": True}
 
 
@@ -126,5 +160,5 @@ def test_results_bad_names(name):
 
 
 def test_results_bad_value():
-    with pytest.raises(TypeError, match="takes a number"):
-        cu.Results("99_test").record("x", [1, 2])
+    with pytest.raises(TypeError, match="record a number"):
+        cu.Results("99_test").record(x=[1, 2])

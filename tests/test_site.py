@@ -8,7 +8,8 @@ names one (e.g. ``COURSE_SITE_BUILD=build`` after ``make lecture``). Pages open 
 headless Chromium (Debian's ``chromium``: ``make browser`` installs it) with every non-file
 request aborted. Without Chromium these tests skip, except under CI (``CI=true``), where they
 fail. Screenshots go to ``build/screenshots/``. There is one page test and one deck test per
-notebook, so pytest-xdist spreads the browser work over both cores.
+notebook, so pytest-xdist spreads the browser work over both cores. The JavaScript they run in
+the pages is in ``tests/js/``.
 
 ``test_deck`` opens a notebook's deck once: offline, typeset, speaker notes, the arrow key
 moves on to slide 2; then it visits every slide at 1280x720 and 1920x1080 and fails on a
@@ -18,15 +19,15 @@ a build with ``COURSE_SITE_BUILD=build pytest tests/test_site.py -s -k test_deck
 """
 
 import base64
+import io
 import os
 import pathlib
 import re
 import shutil
-import struct
 import sys
 
 import pytest
-from conftest import NOTEBOOKS, RESULTS, ROOT
+from conftest import NOTEBOOKS, RESULTS, ROOT, once, shared_folder
 
 from lecture import deck, deckfit, run
 from lecture import site as lecture_site
@@ -38,81 +39,17 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-sync"]
 RAW_MATH = re.compile(r"\$[^$\n]+\$|\$\$|\\\(|\\\[")
 
-# Text of rendered markdown (code and MathJax's source scripts removed), for the raw-$ check.
-PROSE_JS = """() => Array.from(document.querySelectorAll(
-    '.jp-RenderedMarkdown, .jp-RenderedHTMLCommon, li.nb, h1, h2, h3, p')).map(el => {
-  const c = el.cloneNode(true);
-  c.querySelectorAll('code, pre, script, .MathJax, .MathJax_Display, .MJX_Assistive_MathML')
-   .forEach(x => x.remove());
-  return c.textContent; }).join('\\n')"""
-
-MATH_JS = """() => ({
-  sources: document.querySelectorAll('script[type^="math/tex"]').length,
-  rendered: document.querySelectorAll('span.MathJax').length,
-  errors: document.querySelectorAll('.MathJax_Error, .merror, .noError').length,
-  fontWarning: !!document.getElementById('MathJax_FontWarning'),
-  stixLoaded: Array.from(document.fonts).some(f => /STIX/.test(f.family) && f.status === 'loaded'),
-})"""
-
-
 # Decks must fit common projectors, readably: every slide's content within the slide, no code,
 # output, figure or equation cut at the right, code >= 12 px and prose >= 16 px on screen.
 DECK_VIEWPORTS = ((1280, 720), (1920, 1080))
 MIN_CODE_PX, MIN_PROSE_PX = 12, 16
+JS = pathlib.Path(__file__).resolve().parent / "js"  # what the tests run in the pages
 
-# The current slide, measured on screen (after reveal.js scales the slide to the window).
-DECK_FIT_JS = """([minCode, minProse]) => {
-  const slides = document.querySelector('.reveal .slides');
-  const box = slides.getBoundingClientRect();
-  const scale = box.height / slides.offsetHeight;
-  const slide = Reveal.getCurrentSlide();
-  const shown = el => !el.closest('aside.notes, script, style') && el.getClientRects().length > 0;
-  const problems = [];
-  let bottom = box.top;
-  for (const el of slide.querySelectorAll('*')) {
-    if (!shown(el)) continue;
-    const r = el.getBoundingClientRect();
-    if (r.width > 0 && r.height > 0) bottom = Math.max(bottom, r.bottom);
-  }
-  const height = Math.round((bottom - box.top) / scale);
-  if (bottom > box.bottom + 1) problems.push(`content ${height} px tall in a ${slides.offsetHeight} px slide`);
-  const right = Math.min(window.innerWidth, box.right) + 1;
-  for (const el of slide.querySelectorAll(
-      'pre, .jp-InputArea-editor, .jp-OutputArea-output, img, table, .MathJax_Display')) {
-    if (!shown(el)) continue;
-    const r = el.getBoundingClientRect();
-    const what = el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ')[0] : '');
-    if (el.scrollWidth > el.clientWidth + 1) problems.push(`${what} cut: scrollWidth ${el.scrollWidth} > clientWidth ${el.clientWidth}`);
-    else if (r.right > right) problems.push(`${what} ends ${Math.round(r.right - right)} px right of the slide`);
-  }
-  const smallest = {code: Infinity, prose: Infinity};
-  const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
-  while (walker.nextNode()) {
-    const el = walker.currentNode.parentElement;
-    if (!walker.currentNode.textContent.trim() || !shown(el) || el.closest(
-        '.MathJax, .MathJax_Display, .MathJax_Preview, .MJX_Assistive_MathML')) continue;
-    const kind = el.closest('pre, code, .jp-OutputArea-output') ? 'code' : 'prose';
-    smallest[kind] = Math.min(smallest[kind], parseFloat(getComputedStyle(el).fontSize) * scale);
-  }
-  if (smallest.code < minCode) problems.push(`code at ${smallest.code.toFixed(1)} px`);
-  if (smallest.prose < minProse) problems.push(`prose at ${smallest.prose.toFixed(1)} px`);
-  return {height, problems, code: smallest.code, prose: smallest.prose};
-}"""
 
-GOTO_SLIDE_JS = """i => { const s = Reveal.getSlides()[i], at = Reveal.getIndices(s);
-  Reveal.slide(at.h, at.v); return `${at.h}/${at.v || 0}`; }"""
-
-# Show each slide in turn, wait until MathJax has typeset what it queued, measure it; all in the
-# page, in one round trip: [[slide "h/v", measures], ...].
-MEASURE_SLIDES_JS = f"""async limits => {{
-  const measured = [];
-  for (let i = 0; i < Reveal.getSlides().length; i++) {{
-    const where = ({GOTO_SLIDE_JS})(i);
-    await new Promise(done => MathJax.Hub.Queue(() => done(true)));
-    measured.push([where, ({DECK_FIT_JS})(limits)]);
-  }}
-  return measured;
-}}"""
+def js(name: str) -> str:
+    """The JavaScript in ``tests/js/<name>.js``: a function for ``page.evaluate``, or a script
+    for ``page.add_script_tag``."""
+    return (JS / f"{name}.js").read_text(encoding="utf-8")
 
 
 def _find_chromium():
@@ -144,15 +81,8 @@ class Site:
         self.build, self.stems, self.render = build, stems, render
 
     def _once(self, name, make):
-        if not self.render:
-            return
-        from filelock import FileLock
-
-        with FileLock(str(self.build / f".{name}.lock")):
-            done = self.build / f".{name}.done"
-            if not done.exists():
-                make()
-                done.touch()
+        if self.render:
+            once(self.build / f".{name}.lock", self.build / f".{name}.done", make)
 
     def notebook(self, stem: str) -> pathlib.Path:
         """The build folder, with the assets and ``stem``'s page and deck in it."""
@@ -181,11 +111,7 @@ def site(tmp_path_factory):
         stems = sorted(p.stem for p in (build / "html").glob("[0-9][0-9]_*.html"))
         assert stems, f"no notebook pages in {build / 'html'}: run `make lecture` first"
         return Site(build, stems, render=False)
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # the same for every worker of one run
-    build = (pathlib.Path(tmp_path_factory.getbasetemp()).parent / f"site-{run_id}" if run_id
-             else tmp_path_factory.mktemp("site"))
-    build.mkdir(parents=True, exist_ok=True)
-    return Site(build, STEMS, render=True)
+    return Site(shared_folder(tmp_path_factory, "site"), STEMS, render=True)
 
 
 @pytest.fixture(scope="session")
@@ -232,12 +158,12 @@ class OfflinePage:
         assert not self.outside, f"page needed the network: {self.outside}"
         assert not self.missing, f"local files missing: {self.missing}"
         assert not self.errors, f"JavaScript errors: {self.errors}"
-        math = page.evaluate(MATH_JS)
+        math = page.evaluate(js("math_status"))
         assert math["sources"] > 0, "no equations found (MathJax did not run?)"
         assert math["rendered"] == math["sources"], f"not every equation was typeset: {math}"
         assert math["errors"] == 0 and not math["fontWarning"], f"MathJax errors: {math}"
         assert math["stixLoaded"], "MathJax's STIX web fonts did not load"
-        raw = RAW_MATH.findall(page.evaluate(PROSE_JS))
+        raw = RAW_MATH.findall(page.evaluate(js("prose_text")))
         assert not raw, f"raw TeX left in the text: {raw[:5]}"
         widths = page.evaluate("Array.from(document.images).map(i => i.naturalWidth)")
         if figures:
@@ -278,18 +204,13 @@ def test_notebook_page(stem, site, browser_context, shots):
     page.close()
 
 
-# reveal.js has scaled the slide to the window (margin 0.04 on each axis).
-SCALED_JS = """() => { const c = Reveal.getConfig(), m = 1 - c.margin;
-  const want = Math.min(innerWidth * m / c.width, innerHeight * m / c.height);
-  return Math.abs(Reveal.getScale() - want) < 1e-3; }"""
-
-
 def _deck_fit(page, size):
     """Every slide of the deck open in ``page``, measured at window ``size``:
     list of (slide "h/v", measures)."""
     page.set_viewport_size({"width": size[0], "height": size[1]})
-    page.wait_for_function(SCALED_JS, timeout=10_000)
-    return [tuple(m) for m in page.evaluate(MEASURE_SLIDES_JS, [MIN_CODE_PX, MIN_PROSE_PX])]
+    page.wait_for_function("deckTest.scaled()", timeout=10_000)
+    return [tuple(m) for m in page.evaluate("limits => deckTest.measureAll(limits)",
+                                            [MIN_CODE_PX, MIN_PROSE_PX])]
 
 
 def _deck_advances(tab, page, stem, shots):
@@ -331,7 +252,7 @@ def _deck_fits(tab, page, stem, shots):
                      for where, m in bad]
         if size == DECK_VIEWPORTS[0]:  # the fullest slide, all fragments shown
             fullest = max(range(len(slides)), key=lambda i: slides[i][1]["height"])
-            page.evaluate(GOTO_SLIDE_JS, fullest)
+            page.evaluate("i => deckTest.goToSlide(i)", fullest)
             page.evaluate("while (Reveal.nextFragment()) {}")
             tab.typeset()
             page.wait_for_timeout(300)  # fragments fade in
@@ -345,6 +266,7 @@ def test_deck(stem, site, browser_context, shots):
     """The deck works offline and advances, and every slide fits 1280x720 and 1920x1080
     readably: no scrolling, nothing cut."""
     tab, page = open_built(site, browser_context, stem, "slides", ".slides.html")
+    page.add_script_tag(content=js("deck"))  # window.deckTest
     _deck_advances(tab, page, stem, shots)
     failures = _deck_fits(tab, page, stem, shots)
     assert not tab.outside and not tab.missing and not tab.errors, (
@@ -389,9 +311,12 @@ def test_index_page(site, browser_context, shots):
 
 
 def _png(width, height):
-    """Base64 of the start of a PNG of that size (enough for the layout, which reads the header)."""
-    head = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + struct.pack(">II", width, height)
-    return base64.b64encode(head + bytes(40)).decode()
+    """Base64 of a blank PNG of that size."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, format="PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
 
 
 def test_deck_layout_rules():

@@ -1,10 +1,12 @@
-"""The epoch loop: lowers the loss, equals a bare loop, rejects wrong loss functions."""
+"""The epoch loop: lowers the loss, equals a bare loop, rejects wrong loss functions and data."""
 
 import pytest
 import torch
 from torch import nn
+from torch.nn import functional as F
 
 import course_utils as cu
+from benchmarks.bare_loop import bare_loop
 
 
 def mse_loss(model, x):
@@ -20,6 +22,26 @@ def make_problem(seed=0):
     return model, x
 
 
+def make_labelled_problem(seed=0):
+    """300 points in 8-D, labels 0-2 from a hidden linear rule; a small classifier."""
+    torch.manual_seed(seed)
+    x = torch.randn(300, 8)
+    y = (x @ torch.randn(8, 3)).argmax(1)                     # (300,) int64
+    model = nn.Sequential(nn.Linear(8, 16), nn.Tanh(), nn.Linear(16, 3))
+    return model, x, y
+
+
+def ce_loss(model, x, y):
+    logits = model(x)
+    loss = F.cross_entropy(logits, y)
+    return loss, {"accuracy": (logits.argmax(1) == y).float().mean()}
+
+
+def assert_same_weights(model_a, model_b):
+    for pa, pb in zip(model_a.parameters(), model_b.parameters(), strict=True):
+        torch.testing.assert_close(pa, pb, rtol=0, atol=0)
+
+
 def test_fit_lowers_loss_and_records_terms():
     model, x = make_problem()
     hist = cu.fit(model, mse_loss, x[:250], x_test=x[250:], epochs=20, batch_size=50, lr=1e-2,
@@ -27,29 +49,83 @@ def test_fit_lowers_loss_and_records_terms():
     assert set(hist.train) == {"loss", "recon"} and set(hist.test) == {"loss", "recon"}
     assert len(hist.train["loss"]) == 20 and len(hist.test["recon"]) == 20
     assert hist.train["loss"][-1] < 0.5 * hist.train["loss"][0]
-    assert hist.last("loss") == hist.train["loss"][-1]
-    assert hist.test["loss"][-1] == pytest.approx(cu.evaluate(model, mse_loss, x[250:])["loss"])
     assert not model.training
+    with torch.no_grad():     # the test loss after the last epoch, written out: mean over the 50 points
+        by_hand = ((model(x[250:]) - x[250:]) ** 2).sum(1).mean()
+    assert hist.test["loss"][-1] == pytest.approx(float(by_hand), rel=1e-6)
 
 
-def test_fit_equals_bare_loop_with_same_seed():
+def test_fit_equals_bare_loop_and_records_exact_epoch_means():
+    """The same weights as the bare loop after 3 epochs of 300 points in batches of 64 (the last
+    one 44), and each epoch's loss is the mean over the points of the losses the loop saw."""
     model_a, x = make_problem()
     model_b, _ = make_problem()
-    cu.fit(model_a, mse_loss, x, epochs=3, batch_size=64, lr=1e-2, seed=7, progress=False)
-    # the same computation written out by hand (fit's Adam is the fused one where PyTorch has it)
-    fused = cu.training.fused_available(model_b.parameters()) or None
-    opt = torch.optim.Adam(model_b.parameters(), lr=1e-2, fused=fused)
-    gen = torch.Generator().manual_seed(7)
-    for _ in range(3):
-        perm = torch.randperm(len(x), generator=gen)
-        for start in range(0, len(x), 64):
-            xb = x[perm[start : start + 64]]
-            loss = ((model_b(xb) - xb) ** 2).sum(1).mean()
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-    for pa, pb in zip(model_a.parameters(), model_b.parameters(), strict=True):
-        torch.testing.assert_close(pa, pb, rtol=0, atol=0)
+    hist = cu.fit(model_a, mse_loss, x, epochs=3, batch_size=64, lr=1e-2, seed=7, progress=False)
+    steps = []
+    bare_loop(model_b, lambda m, xb: mse_loss(m, xb)[0], x, epochs=3, batch_size=64, lr=1e-2, seed=7,
+              on_step=lambda loss, size: steps.append((float(loss), size)))
+    assert_same_weights(model_a, model_b)
+    assert [size for _, size in steps] == [64, 64, 64, 64, 44] * 3
+    means = [sum(loss * size for loss, size in steps[5 * e : 5 * e + 5]) / 300 for e in range(3)]
+    assert hist.train["loss"] == pytest.approx(means, rel=1e-6)
+    assert hist.train["recon"] == pytest.approx(means, rel=1e-6)
+
+
+def test_fit_with_labels_slices_every_tensor_with_one_permutation():
+    """``fit(model, loss_fn, x, y)`` trains as the bare loop that slices x and y with the same indices."""
+    model_a, x, y = make_labelled_problem()
+    model_b, _, _ = make_labelled_problem()
+    hist = cu.fit(model_a, ce_loss, x[:250], y[:250], x_test=(x[250:], y[250:]), epochs=4,
+                  batch_size=32, lr=1e-2, seed=3, progress=False)
+    bare_loop(model_b, lambda m, xb, yb: ce_loss(m, xb, yb)[0], x[:250], y[:250], epochs=4,
+              batch_size=32, lr=1e-2, seed=3)
+    assert_same_weights(model_a, model_b)
+    assert set(hist.test) == {"loss", "accuracy"}
+    with torch.no_grad():
+        logits = model_a(x[250:])
+    assert hist.test["loss"][-1] == pytest.approx(float(F.cross_entropy(logits, y[250:])), rel=1e-6)
+    assert hist.test["accuracy"][-1] == pytest.approx(float((logits.argmax(1) == y[250:]).float().mean()))
+    assert hist.test["accuracy"][-1] > 0.7        # it learned the rule (chance: about 1/3)
+
+
+def test_evaluate_weights_a_short_last_batch_like_the_full_batch():
+    """250 points in batches of 64 (the last one 58): the mean over points, in eval mode, with the
+    model's mode restored afterwards."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(8, 16), nn.Dropout(0.5), nn.Linear(16, 8))
+    x = torch.randn(250, 8)
+    got = cu.evaluate(model, mse_loss, x, batch_size=64)
+    assert model.training
+    model.eval()
+    with torch.no_grad():
+        full = ((model(x) - x) ** 2).sum(1).mean()
+    assert got == pytest.approx({"loss": float(full), "recon": float(full)}, rel=1e-6)
+
+
+def test_evaluate_with_labels():
+    model, x, y = make_labelled_problem()
+    got = cu.evaluate(model, ce_loss, x, y, batch_size=64)
+    with torch.no_grad():
+        logits = model(x)
+    assert got["loss"] == pytest.approx(float(F.cross_entropy(logits, y)), rel=1e-6)
+    assert got["accuracy"] == pytest.approx(float((logits.argmax(1) == y).float().mean()))
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda m, x, y: cu.fit(m, ce_loss, x, y[:-1], progress=False), r"one length.*\[300, 299\]"),
+        (lambda m, x, y: cu.fit(m, ce_loss, x, y.tolist(), progress=False), "non-empty tensor"),
+        (lambda m, x, y: cu.fit(m, ce_loss, x, y, x_test=x, progress=False), "x_test .* must be 2"),
+        (lambda m, x, y: cu.fit(m, ce_loss, x, y, x_test=(x, y[:5]), progress=False), "x_test .*one length"),
+        (lambda m, x, y: cu.evaluate(m, ce_loss, x[:10], y), r"one length.*\[10, 300\]"),
+        (lambda m, x, y: cu.evaluate(m, ce_loss), "one or more non-empty tensor"),
+    ],
+)
+def test_mismatched_data_gives_clear_errors(call, match):
+    model, x, y = make_labelled_problem()
+    with pytest.raises(ValueError, match=match):
+        call(model, x, y)
 
 
 def test_adam_is_fused_where_pytorch_has_the_kernel():
@@ -66,7 +142,7 @@ def test_adam_is_fused_where_pytorch_has_the_kernel():
     assert not cu.make_optimizer(model.parameters(), "sgd").defaults.get("fused")
 
 
-def test_fit_is_reproducible_and_epoch_mean_is_exact():
+def test_fit_is_reproducible():
     results = []
     for _ in range(2):
         model, x = make_problem()
