@@ -95,3 +95,37 @@ def test_linear_ae_in_03_matches_pca(notebook_numbers, k):
 def test_deep_2d_code_separates_digits_better_than_pca(notebook_numbers):
     numbers = notebook_numbers(NB03)
     assert numbers["knn_acc_2d_deep_ae"] > numbers["knn_acc_2d_pca"]
+
+
+def test_training_monitor_of_02_against_independent_references():
+    """02's monitor(model, k): its largest angle equals scipy's largest principal angle
+    (cu.subspace_angles_deg) between the decoder's span and PCA's, and its excess equals the model's
+    mean squared error on the images minus PCA's, both computed without the covariance form."""
+    import copy
+    import math
+
+    import torch
+    from helpers import notebook_definitions
+    from torch import nn
+
+    import course_utils as cu
+
+    torch.manual_seed(0)
+    n, d, k = 300, 12, 3
+    X = torch.randn(n, d, dtype=torch.float64) @ torch.randn(d, d, dtype=torch.float64)   # correlated data
+    Xc = X - X.mean(0)
+    C64 = Xc.T @ Xc / n
+    pca = cu.fit_pca(X, k)
+    pca_train = {k: cu.mse(X, pca.reconstruct(X))}
+    ns = notebook_definitions(NB02, "LinearAE", "covariance_loss", "monitor", torch=torch, nn=nn, copy=copy,
+                              math=math, C64=C64, pca=pca, pca_train=pca_train)
+    for trial in range(5):
+        model = ns["LinearAE"](X.mean(0), k).double()
+        with torch.no_grad():
+            model.decoder.weight.add_(0.3 * trial * torch.randn(d, k, dtype=torch.float64))
+        excess, angle = ns["monitor"](model, k)
+        with torch.no_grad():
+            reference_excess = cu.mse(X, model(X)) - pca_train[k]
+        reference_angle = cu.subspace_angles_deg(model.decoder.weight.detach(), pca.components.T).max()
+        assert excess == pytest.approx(reference_excess, rel=1e-9, abs=1e-12)
+        assert angle == pytest.approx(reference_angle, abs=1e-6)
