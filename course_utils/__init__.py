@@ -30,6 +30,7 @@ from course_utils.geometry import (
     make_gaussian_cloud,
     make_manifold,
     plot_manifold_3d,
+    plot_manifold_codes,
     plot_projection_2d,
 )
 from course_utils.metrics import (
@@ -81,6 +82,7 @@ __all__ = [
     "plot_images",
     "plot_latent",
     "plot_manifold_3d",
+    "plot_manifold_codes",
     "plot_projection_2d",
     "plot_reconstructions",
     "seed_everything",

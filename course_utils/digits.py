@@ -181,6 +181,12 @@ def digit_likeness(classifier: nn.Module, images: torch.Tensor) -> torch.Tensor:
     likeness : torch.Tensor of shape (n,)
         ``max(p(0), ..., p(9))`` of the 11-class softmax, in [0, 1], on the CPU: low for
         images of class 10 ("not a digit") and for blends the meter cannot assign to one digit.
+
+    Notes
+    -----
+    The meter was trained with blurred digits as "not a digit", so the likeness also rewards
+    sharpness: a readable but blurry digit scores lower than a sharp one (notebook 04 measures
+    real test digits averaged over 5 x 5 pixels).
     """
     images = _check_images(images, "images")
     device = next(classifier.parameters()).device

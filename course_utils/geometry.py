@@ -1,8 +1,9 @@
 """Toy geometry for the PCA and manifold demos: the data and its plots.
 
 The data: a correlated 2-D Gaussian cloud and 2-D manifolds rolled up in 3-D.
-The plot helpers, like every plot helper, each take an optional ``ax``, draws, returns the Figure
-and never calls ``plt.show()``.
+The single-panel plot helpers, like every plot helper, each take an optional ``ax``, draw and
+return the Figure; ``plot_manifold_codes`` draws a grid of panels on a new Figure. None calls
+``plt.show()``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 import torch
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from course_utils.plotting import axes_or_new
 
@@ -91,6 +93,7 @@ def plot_manifold_3d(
     azim: float = -70,
     ax: Axes | None = None,
     title: str | None = None,
+    color_label: str | None = None,
 ) -> Figure:
     """3-D scatter of points on a manifold, coloured by their manifold coordinate.
 
@@ -103,6 +106,8 @@ def plot_manifold_3d(
     ax : mpl_toolkits.mplot3d.axes3d.Axes3D, optional
         Must be a 3-D axes (``fig.add_subplot(projection="3d")``).
     title : str, optional
+    color_label : str, optional
+        If given (and ``color`` is), draw a colour bar with this label.
 
     Returns
     -------
@@ -115,8 +120,13 @@ def plot_manifold_3d(
         raise ValueError("ax must be a 3-D axes: fig.add_subplot(projection='3d')")
     ax = axes_or_new(ax, (5, 4.5), projection="3d")
     c = None if color is None else torch.as_tensor(color).detach().cpu().numpy()
-    ax.scatter(X[:, 0], X[:, 1], X[:, 2], c=c, cmap="viridis", s=4)
+    dots = ax.scatter(X[:, 0], X[:, 1], X[:, 2], c=c, cmap="viridis", s=4)
     ax.view_init(elev=elev, azim=azim)
+    ax.set(xlabel="$x$", ylabel="$y$ (height)", zlabel="$z$")
+    for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+        axis.set_major_locator(MaxNLocator(3))
+    if color_label and c is not None:
+        ax.figure.colorbar(dots, ax=ax, label=color_label, shrink=0.7, pad=0.1)
     if title:
         ax.set_title(title)
     return ax.figure
@@ -145,7 +155,8 @@ def plot_projection_2d(
     ax : matplotlib.axes.Axes, optional
     title : str, optional
     n_errors : int, optional
-        Draw error segments for the first ``n_errors`` points only (default: all).
+        Draw the projections and error segments of the first ``n_errors`` points only
+        (default: all), so the line stays visible.
 
     Returns
     -------
@@ -161,15 +172,73 @@ def plot_projection_2d(
     proj = mean + ((X - mean) @ u)[:, None] * u
     ax = axes_or_new(ax, (5, 4.5))
     m = len(X) if n_errors is None else n_errors
-    for p, q in zip(X[:m], proj[:m], strict=True):
-        ax.plot([p[0], q[0]], [p[1], q[1]], color="tab:blue", lw=0.6, alpha=0.6)
-    ax.scatter(X[:, 0], X[:, 1], s=10, color="tab:red", label="data", zorder=3)
-    ax.scatter(proj[:, 0], proj[:, 1], s=6, color="tab:green", label="projection", zorder=3)
+    for i, (p, q) in enumerate(zip(X[:m], proj[:m], strict=True)):
+        ax.plot([p[0], q[0]], [p[1], q[1]], color="tab:blue", lw=1.2, zorder=2,
+                label="error (distance to the line)" if i == 0 else None)
     t = torch.linspace(-1, 1, 2, dtype=torch.float64)[:, None] * (X - mean).norm(dim=1).max()
     line = mean + t * u
-    ax.plot(line[:, 0], line[:, 1], color="k", lw=1.5, label="principal direction")
+    ax.plot(line[:, 0], line[:, 1], color="k", lw=1.2, zorder=1, label="principal direction")
+    ax.scatter(X[:, 0], X[:, 1], s=10, color="tab:red", label="data point", zorder=3)
+    ax.scatter(proj[:m, 0], proj[:m, 1], s=10, color="tab:green", zorder=4,
+               label="projection (the code)" if m == len(X) else f"projection (first {m} points)")
     ax.set_aspect("equal")
+    ax.set(xlabel="$x_1$", ylabel="$x_2$")
     ax.legend(fontsize="small", loc="upper left")
     if title:
         ax.set_title(title)
     return ax.figure
+
+
+def plot_manifold_codes(
+    X: torch.Tensor,
+    coords: torch.Tensor,
+    codes: dict[str, torch.Tensor],
+    *,
+    coord_names: tuple[str, str] = ("position along the roll", "height"),
+) -> Figure:
+    """A manifold in 3-D and its 2-D codes, one row per true coordinate used as the colour.
+
+    Row ``j`` colours every panel by ``coords[:, j]`` (one colour bar per row), so a code
+    that keeps a coordinate shows a smooth colour gradient and a code that drops it
+    shows the colours mixed.
+
+    Parameters
+    ----------
+    X : torch.Tensor of shape (n, 3)
+        The points in 3-D.
+    coords : torch.Tensor of shape (n, 2)
+        Their true coordinates on the manifold (see :func:`make_manifold`).
+    codes : dict of str to torch.Tensor of shape (n, 2)
+        Method name -> 2-D code of each point, one column of panels each.
+    coord_names : tuple of two str
+        Names of the two coordinates (colour-bar labels).
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    coords = torch.as_tensor(coords).detach().cpu()
+    if coords.dim() != 2 or coords.shape != (len(X), 2):
+        raise ValueError(f"coords must have shape ({len(X)}, 2), got {tuple(coords.shape)}")
+    ncol = 1 + len(codes)
+    fig = plt.figure(figsize=(4.3 * ncol + 1.0, 8))
+    fig.subplots_adjust(left=0.03, right=0.9, wspace=0.45, hspace=0.3)
+    for row, name in enumerate(coord_names):
+        color = coords[:, row]
+        ax3 = fig.add_subplot(2, ncol, row * ncol + 1, projection="3d")
+        plot_manifold_3d(X, color, ax=ax3, title="the points in 3-D")
+        ax3.set_box_aspect(None, zoom=0.95)
+        row_axes = [ax3]
+        for col, (method, z) in enumerate(codes.items()):
+            z = torch.as_tensor(z).detach().cpu()
+            if z.shape != (len(X), 2):
+                raise ValueError(f"codes[{method!r}] must have shape ({len(X)}, 2), got {tuple(z.shape)}")
+            ax = fig.add_subplot(2, ncol, row * ncol + col + 2)
+            row_axes.append(ax)
+            dots = ax.scatter(z[:, 0], z[:, 1], c=color.numpy(), cmap="viridis", s=3)
+            ax.set(title=f"{method}'s 2-D code", xlabel=f"{method} code 1",
+                   ylabel=f"{method} code 2")
+        fig.colorbar(dots, ax=row_axes, label=f"colour: {name}", shrink=0.9)
+    return fig

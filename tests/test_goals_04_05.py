@@ -37,7 +37,7 @@ def test_one_dimensional_code_memorises_the_training_images(nb04):
     assert nb04["index_ae_train_mse"] < 0.005
     assert nb04["index_ae_train_mse"] < nb04["pca1_few_train_mse"] / 10
     assert nb04["index_ae_test_mse"] > nb04["pca1_few_test_mse"], "memorising AE should generalise worse than PCA-1"
-    assert nb04["index_ae_test_over_train"] > 20, "memorisation gap collapsed"
+    assert nb04["index_ae_test_over_pca1_test"] > 1.2, "memorising AE should generalise worse than PCA-1"
 
 
 def test_memorising_decoder_is_a_lookup_table(nb04):
@@ -46,10 +46,20 @@ def test_memorising_decoder_is_a_lookup_table(nb04):
 
 
 def test_overcomplete_code_copies_non_digits(nb04):
+    # across input sets only for shifted digits (the same pixels moved, the same energy): a relative
+    # error flatters inverted digits, which carry about 3 times the energy of real ones
+    assert nb04["over_relerr_digits_shifted_3_px"] < nb04["pca32_relerr_test_digits"]
     for key in ("digits_shifted_3_px", "inverted_box"):
-        assert nb04[f"over_relerr_{key}"] < nb04["pca32_relerr_test_digits"], key
         assert nb04[f"over_relerr_{key}"] < 0.5 * nb04[f"pca32_relerr_{key}"], key
     assert nb04["over_relerr_noise_box"] < 0.7 * nb04["pca32_relerr_noise_box"]
+
+
+def test_overcomplete_beats_an_undercomplete_control_at_copying(nb04):
+    # issue 21: the control is an autoencoder of the same family and budget with a bottleneck, not PCA
+    assert nb04["over_vs_under_shifted"] < 0.5
+    # and against the converged bottleneck of the same size (PCA-128) it copies shifted and inverted digits better
+    assert nb04["over_vs_pca128_shifted"] < 0.85
+    assert nb04["over_vs_pca128_inverted"] < 0.75
 
 
 def test_random_codes_fall_into_holes(nb04):

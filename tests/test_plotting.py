@@ -56,6 +56,16 @@ def test_plot_latent_legend_and_history():
     assert fig.axes[0].get_yscale() == "log"
 
 
+def test_plot_manifold_codes_one_row_per_coordinate():
+    X, coords = cu.make_manifold("swiss_roll", 60, seed=0)
+    fig = cu.plot_manifold_codes(X, coords, {"PCA": X[:, :2], "other": X[:, 1:]})
+    assert len([ax for ax in fig.axes if ax.get_label() != "<colorbar>"]) == 2 * 3
+    assert all(ax.get_xlabel() for ax in fig.axes if ax.name != "3d" and ax.get_label() != "<colorbar>")
+    with pytest.raises(ValueError, match="shape"):
+        cu.plot_manifold_codes(X, coords, {"bad": X})
+    plt.close("all")
+
+
 def test_plot_manifold_and_projection():
     X, coords = cu.make_manifold("s_curve", 100)
     fig = cu.plot_manifold_3d(X, coords[:, 0])
