@@ -6,7 +6,7 @@ plumbing they share. Importing it has no side effects.
 Modules
 -------
 config    run mode (``COURSE_FULL``) and the other ``COURSE_*`` settings
-data      offline MNIST subset, opt-in full MNIST
+data      offline MNIST subset, opt-in full MNIST, the ``random_shift`` augmentation
 training  the epoch loop ``fit``, ``evaluate``, ``epochs_for_steps``
 pca       the PCA baseline
 metrics   MSE, kNN accuracy, unrolling R^2, subspace angles, sparsity
@@ -22,7 +22,7 @@ results   ``Results``, the recorder for ``build/results.json``
 
 from course_utils.checks import check, fmt
 from course_utils.config import by_mode, data_dir, full_mode, headless
-from course_utils.data import DataUnavailableError, load_dataset, load_mnist
+from course_utils.data import DataUnavailableError, load_dataset, load_mnist, random_shift
 from course_utils.device import get_device, set_threads
 from course_utils.diagrams import layer_widths, plot_architecture
 from course_utils.digits import digit_likeness, train_digit_classifier
@@ -85,6 +85,7 @@ __all__ = [
     "plot_manifold_codes",
     "plot_projection_2d",
     "plot_reconstructions",
+    "random_shift",
     "seed_everything",
     "set_threads",
     "subspace_angles_deg",

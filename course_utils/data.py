@@ -228,8 +228,48 @@ def _load_full(folder: str, train: bool, download: bool) -> tuple[torch.Tensor, 
     return x.contiguous(), labels.to(torch.int64)
 
 
+def random_shift(
+    x: torch.Tensor, max_shift: int = 1, generator: torch.Generator | None = None
+) -> torch.Tensor:
+    """Move every image by its own random whole-pixel offset, filling the border with black.
+
+    A cheap data augmentation: image ``i`` is moved by ``(dy_i, dx_i)``, drawn uniformly
+    from the ``(2 max_shift + 1)^2`` offsets with ``|dy|, |dx| <= max_shift``, so that
+    ``out[i, :, r, c] = x[i, :, r - dy_i, c - dx_i]`` where that pixel exists and 0 elsewhere.
+    It pads every image by ``max_shift`` zeros and crops one window per image.
+
+    Parameters
+    ----------
+    x : torch.Tensor of shape (n, C, H, W)
+        Images, on any device.
+    max_shift : int, default 1
+        Largest move along each axis, in pixels, >= 0.
+    generator : torch.Generator, optional
+        Source of the offsets (on the device of ``x``); default: PyTorch's global generator.
+
+    Returns
+    -------
+    shifted : torch.Tensor of shape (n, C, H, W)
+        A new tensor; ``x`` is left unchanged.
+    """
+    if max_shift < 0:
+        raise ValueError(f"max_shift must be >= 0, got {max_shift}")
+    n, _, height, width = x.shape
+    side = 2 * max_shift + 1                                   # offsets per axis
+    pick = torch.randint(side * side, (n,), device=x.device, generator=generator)   # (n,) one offset each
+    dy, dx = pick // side - max_shift, pick % side - max_shift                    # (n,) each in [-m, m]
+    padded = torch.nn.functional.pad(x, (max_shift,) * 4)      # (n, C, H + 2m, W + 2m)
+    rows = torch.arange(height, device=x.device) + max_shift - dy[:, None]       # (n, H) rows to read
+    cols = torch.arange(width, device=x.device) + max_shift - dx[:, None]        # (n, W) columns to read
+    batch = torch.arange(n, device=x.device)[:, None, None]
+    # advanced indexing on dims 0, 2, 3 puts the index shape (n, H, W) first: (n, H, W, C)
+    window = padded.permute(0, 2, 3, 1)[batch, rows[:, :, None], cols[:, None, :]]
+    return window.permute(0, 3, 1, 2).contiguous()
+
+
 __all__ = [
     "DataUnavailableError",
     "load_dataset",
     "load_mnist",
+    "random_shift",
 ]

@@ -195,3 +195,33 @@ def digit_likeness(classifier: nn.Module, images: torch.Tensor) -> torch.Tensor:
         raise ValueError(f"the classifier must have 11 outputs (digits 0-9, not a digit), "
                          f"got {logits.shape[1]}.")
     return F.softmax(logits, dim=1)[:, :NOT_A_DIGIT].amax(dim=1).cpu()
+
+
+@torch.no_grad()
+def digit_features(classifier: nn.Module, images: torch.Tensor) -> torch.Tensor:
+    """The meter's features of each image: its hidden layer, before the 11 output logits.
+
+    For a Frechet distance between generated and real digits
+    (:func:`course_utils.metrics.frechet_distance`), as the Frechet Inception Distance uses
+    the features of an Inception network.
+
+    Parameters
+    ----------
+    classifier : torch.nn.Module
+        From :func:`train_digit_classifier`: a ``torch.nn.Sequential`` whose last layer maps
+        the features to 11 logits.
+    images : torch.Tensor of shape (n, 1, 28, 28) or (n, 784)
+        Images with values in [0, 1], on any device.
+
+    Returns
+    -------
+    features : torch.Tensor of shape (n, hidden)
+        The activations that feed the last layer (after its ReLU, so >= 0), on the CPU.
+    """
+    images = _check_images(images, "images")
+    if not isinstance(classifier, nn.Sequential) or not isinstance(classifier[-1], nn.Linear) \
+            or classifier[-1].out_features != 11:
+        raise ValueError("the classifier must be an nn.Sequential ending in a Linear layer with 11 outputs "
+                         "(train it with train_digit_classifier).")
+    device = next(classifier.parameters()).device
+    return classifier[:-1](images.to(device)).cpu()

@@ -32,12 +32,15 @@ class History:
     test : dict of str to list of float
         The same terms on the test data after each epoch (empty without test data).
     seconds : float
-        Wall-clock training time.
+        Wall-clock training time, including the evaluations on the test data.
+    eval_seconds : float
+        The part of ``seconds`` spent evaluating the test data (0 without test data).
     """
 
     train: dict[str, list[float]] = field(default_factory=dict)
     test: dict[str, list[float]] = field(default_factory=dict)
     seconds: float = 0.0
+    eval_seconds: float = 0.0
 
     def last(self, term: str = "loss", split: str = "train") -> float:
         """Value of ``term`` after the final epoch on ``split`` ("train" or "test")."""
@@ -267,8 +270,10 @@ def fit(
         for key, total in sums.items():
             history.train.setdefault(key, []).append(float(total) / n)
         if test:
+            eval_start = time.perf_counter()
             for key, val in evaluate(model, loss_fn, *test).items():
                 history.test.setdefault(key, []).append(val)
+            history.eval_seconds += time.perf_counter() - eval_start
     bar.close()
     model.eval()
     history.seconds = time.perf_counter() - start_time

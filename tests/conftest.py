@@ -144,3 +144,14 @@ def notebook_runs(tmp_path_factory):
 @pytest.fixture(scope="session")
 def root() -> pathlib.Path:
     return ROOT
+
+
+@pytest.fixture
+def float64():
+    """Notebook 06 runs in float64 (``torch.set_default_dtype``); so do its tests, restoring the default."""
+    import torch
+
+    old = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(old)

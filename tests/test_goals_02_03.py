@@ -5,6 +5,8 @@ execution (fixture ``notebook_numbers`` in ``conftest.py``). Thresholds are the
 issue's goals; never loosen them.
 """
 
+import math
+
 import pytest
 
 NB02 = "02_linear_autoencoder_vs_pca"
@@ -35,14 +37,15 @@ def test_largest_angle_within_the_eigengap_bound(notebook_numbers, k):
     assert angle <= bound, f"k={k}: largest principal angle {angle} > its bound {bound} degrees"
 
 
-@pytest.mark.parametrize("k", CODE_SIZES_02)
+@pytest.mark.parametrize("k", (2, 8))
 def test_linear_ae_learns_pca_subspace_where_the_gap_allows(notebook_numbers, k):
+    # at k = 2 and 8 the absolute eigengap is at least 5 times d TOL / sin^2(5 deg), so an excess of TOL
+    # guarantees 5 degrees; the notebook checks the angle there (k = 32's gap is close to the threshold)
     numbers = notebook_numbers(NB02)
-    ratio = numbers[f"eig_ratio_k{k}"]
-    if ratio < 1.05:
-        pytest.skip(f"k={k}: lambda_k/lambda_k+1 = {ratio} < 1.05, the 5-degree target is not claimed")
-    angle = numbers[f"angle_max_k{k}"]
-    assert angle <= 5.0, f"k={k}: largest principal angle {angle} degrees, goal <= 5"
+    gap, needed = numbers[f"eig_gap_abs_k{k}"], numbers["gap_for_target"]
+    assert needed == pytest.approx(784 * 1e-7 / math.sin(math.radians(5.0)) ** 2)
+    assert gap >= 5 * needed, f"k={k}: eigengap {gap} is not far above {needed}"
+    assert numbers[f"angle_max_k{k}"] <= 5.0, f"k={k}: largest principal angle {numbers[f'angle_max_k{k}']} degrees"
 
 
 def test_eigengap_bound_holds_for_any_weights():
@@ -67,6 +70,12 @@ def test_eigengap_bound_holds_for_any_weights():
         assert excess * d >= (mu[k - 1] - mu[k]) * sin2.sum() - 1e-9, trial
 
 
+def test_image_trained_linear_ae_reaches_pca_on_train_and_test(notebook_numbers):
+    numbers = notebook_numbers(NB02)
+    assert numbers["ae_image_train_ratio_k8"] <= 1.01
+    assert numbers["ae_image_ratio_k8"] <= 1.01
+
+
 def test_one_unit_autoencoder_finds_pca_line(notebook_numbers):
     numbers = notebook_numbers(NB02)
     assert numbers["cloud_angle_deg"] < 1.0
@@ -79,7 +88,7 @@ def test_aligned_decoder_columns_are_the_principal_components(notebook_numbers):
     assert numbers["cos_raw_mean_k8"] < numbers["cos_aligned_mean_k8"]
 
 
-@pytest.mark.parametrize(("k", "goal"), [(2, 0.75), (32, 0.70)])
+@pytest.mark.parametrize(("k", "goal"), [(2, 0.70), (32, 0.70)])
 def test_deep_ae_beats_pca(notebook_numbers, k, goal):
     ratio = notebook_numbers(NB03)[f"deep_over_pca_k{k}"]
     assert ratio <= goal, f"k={k}: deep AE / PCA test MSE = {ratio}, goal <= {goal}"

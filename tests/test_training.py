@@ -1,5 +1,7 @@
 """The epoch loop: lowers the loss, equals a bare loop, rejects wrong loss functions and data."""
 
+import time
+
 import pytest
 import torch
 from torch import nn
@@ -53,6 +55,22 @@ def test_fit_lowers_loss_and_records_terms():
     with torch.no_grad():     # the test loss after the last epoch, written out: mean over the 50 points
         by_hand = ((model(x[250:]) - x[250:]) ** 2).sum(1).mean()
     assert hist.test["loss"][-1] == pytest.approx(float(by_hand), rel=1e-6)
+
+
+def test_fit_times_the_test_evaluations_apart():
+    model, x = make_problem()
+    without = cu.fit(model, mse_loss, x[:250], epochs=2, batch_size=50, progress=False)
+    assert without.eval_seconds == 0.0 and without.seconds > 0
+    slow_eval = []
+
+    def loss_that_marks_evaluation(m, xb):
+        if not m.training:               # evaluate() runs the model in eval mode
+            slow_eval.append(time.sleep(0.02))
+        return mse_loss(m, xb)
+
+    hist = cu.fit(model, loss_that_marks_evaluation, x[:250], x_test=x[250:], epochs=3, batch_size=50,
+                  progress=False)
+    assert len(slow_eval) >= 3 and 0.06 <= hist.eval_seconds < hist.seconds
 
 
 def test_fit_equals_bare_loop_and_records_exact_epoch_means():
