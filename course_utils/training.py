@@ -31,10 +31,8 @@ class History:
         ``train["loss"][e]``: mean training loss of epoch ``e``; other keys: the loss function's terms.
     test : dict of str to list of float
         The same terms on the test data after each epoch (empty without test data).
-    seconds : float
-        Wall-clock training time, including the evaluations on the test data.
-    eval_seconds : float
-        The part of ``seconds`` spent evaluating the test data (0 without test data).
+    seconds, eval_seconds : float
+        Wall-clock training time (test evaluations included), and the part of it spent on test evaluations.
     """
 
     train: dict[str, list[float]] = field(default_factory=dict)
@@ -187,9 +185,8 @@ def fit(
 ) -> History:
     """Train ``model`` by minimising ``loss_fn`` with mini-batches sliced from in-memory tensors.
 
-    Each epoch draws a permutation from one generator seeded with ``seed`` and slices
-    every training tensor with it (no DataLoader: the data is already in tensors), so a
-    batch keeps each input with its label: ``loss_fn(model, x[idx], y[idx])``.
+    Each epoch draws a permutation from one generator seeded with ``seed`` and slices every training tensor
+    with it (no DataLoader), so a batch keeps each input with its label: ``loss_fn(model, x[idx], y[idx])``.
 
     Parameters
     ----------
@@ -227,8 +224,7 @@ def fit(
     ValueError
         For tensors of different lengths or devices, or an unknown setting.
     FloatingPointError
-        At the first step whose loss is NaN or infinite (training has diverged),
-        naming the epoch and step; a smaller ``lr`` usually helps.
+        At the first NaN or infinite loss (training diverged), naming epoch and step; try a smaller ``lr``.
     """
     n = _check_tensors(tensors, "the training tensors")
     test = () if x_test is None else tuple(x_test) if isinstance(x_test, (tuple, list)) else (x_test,)
@@ -283,8 +279,7 @@ def fit(
 def epochs_for_steps(steps: int, n_train: int, batch_size: int) -> int:
     """Epochs that give at least ``steps`` optimiser steps on ``n_train`` examples.
 
-    Notebooks size their training in steps rather than epochs, so a training set of
-    any size (the 4,000-image subset, full MNIST, another real set) gets enough updates.
+    Notebooks size training in steps, so a training set of any size gets enough updates.
 
     Parameters
     ----------
