@@ -30,19 +30,21 @@ TEST_RESULTS := build/test-results
 # pytest-xdist workers; each runs its notebook kernels with 1 thread (tests/conftest.py)
 WORKERS ?= 2
 
-.PHONY: lecture readme test check-repeat claims browser lab notebooks lint clean help bench lock
+.PHONY: lecture handouts readme test check-repeat claims browser lab notebooks lint clean help bench lock
 
 help:
-	@echo "make lecture       execute every notebook; write build/html (index.html), build/slides, build/results.json"
+	@echo "make lecture       execute every notebook; write build/html (index.html), build/slides, build/student, build/results.json"
+	@echo "make handouts      print every deck to build/pdf/NN_name.pdf, one slide a page (needs Chromium: make browser)"
 	@echo "make test          unit tests, every notebook once under nbval, goal tests, the offline site, lint"
 	@echo "make check-repeat  every notebook twice (numbers repeat), from a read-only tree with empty data/, and with its exercise solutions"
-	@echo "make claims        every claim over other splits, seeds and data sizes: build/claims.json + README"
+	@echo "make claims        every claim over other splits, seeds and data sizes: build/claims.json + CONTRIBUTING.md"
 	@echo "make browser       install Chromium for the browser tests (Debian, as root; CI does this)"
 	@echo "make lab           start JupyterLab on notebooks/"
+	@echo "make lint          ruff on the package, the build, the tests, the notebooks and the benchmarks"
 	@echo "make readme        rewrite README's run-time table from build/results.json (after make lecture)"
 	@echo "make notebooks     re-execute notebooks and store their outputs (developers; NB=02 for one)"
-	@echo "make bench         time notebooks, training loop, data, imports; build/bench.json + README"
-	@echo "make lock          re-pin constraints.txt to what is installed now (see README, For developers)"
+	@echo "make bench         time notebooks, training loop, data, imports; build/bench.json + CONTRIBUTING.md"
+	@echo "make lock          re-pin constraints.txt to what is installed now (see CONTRIBUTING.md)"
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +67,12 @@ lecture: $(VENV)/.lecture
 
 readme: $(VENV)/.lecture
 	$(BIN)/python -m lecture --readme
+
+# Decks from build/slides (make lecture); one that is missing, or older than its notebook, is
+# rendered first from the outputs make lecture or the notebook stored (nothing is executed).
+# Playwright drives Chromium, so this needs the test tools.
+handouts: $(VENV)/.test
+	$(BIN)/python -m lecture.handouts
 
 # One execution per notebook: nbval runs each notebook once and the kernels record their numbers
 # in $(TEST_RESULTS); then the goal tests read them and the site test renders the notebooks.
@@ -119,7 +127,7 @@ lint: $(VENV)/.test
 
 lock: $(VENV)/.test
 	( echo '# Exact versions that make installs (pip -c): the stored notebook outputs were made with these.'; \
-	  echo '# Regenerate with make lock (see README, For developers); pyproject.toml stays loose for students.'; \
+	  echo '# Regenerate with make lock (see CONTRIBUTING.md, Refreshing the pins); pyproject.toml stays loose for students.'; \
 	  $(BIN)/python -m pip freeze --exclude-editable | grep -v '^course-utils' ) > constraints.txt
 	@echo "constraints.txt re-pinned; now run 'make notebooks' and 'make test' and commit both"
 

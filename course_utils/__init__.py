@@ -18,6 +18,8 @@ seeding   ``seed_everything``
 device    ``get_device`` and ``set_threads``
 checks    ``check`` (a verdict line per claim) and ``fmt`` (stable printed numbers)
 results   ``Results``, the recorder for ``build/results.json``
+tables    ``Table``, a table of numbers (HTML in notebooks and decks, aligned text elsewhere)
+explorers sliders over a 2-D code: the decoded digit and the scatter (static figures when headless)
 """
 
 from course_utils.checks import check, fmt
@@ -26,6 +28,7 @@ from course_utils.data import DataUnavailableError, load_dataset, load_mnist, ra
 from course_utils.device import get_device, set_threads
 from course_utils.diagrams import layer_widths, plot_architecture
 from course_utils.digits import digit_likeness, train_digit_classifier
+from course_utils.explorers import explore_interpolation, explore_latent
 from course_utils.geometry import (
     make_gaussian_cloud,
     make_manifold,
@@ -49,6 +52,7 @@ from course_utils.plotting import (
 )
 from course_utils.results import Results
 from course_utils.seeding import seed_everything
+from course_utils.tables import Table
 from course_utils.training import History, epochs_for_steps, evaluate, fit, make_optimizer
 
 __all__ = [
@@ -56,11 +60,14 @@ __all__ = [
     "DataUnavailableError",
     "History",
     "Results",
+    "Table",
     "by_mode",
     "check",
     "data_dir",
     "digit_likeness",
     "epochs_for_steps",
+    "explore_interpolation",
+    "explore_latent",
     "evaluate",
     "fit",
     "fit_pca",

@@ -11,7 +11,8 @@ Set ``COURSE_FULL=1`` in the environment (before starting Jupyter or
 ``make lecture``) to switch to full mode. The other settings, all optional:
 
 ``COURSE_DATA_DIR``
-    Folder that caches downloaded data (default: the repository's ``data/`` folder).
+    Folder that caches downloaded data (default: the repository's ``data/`` folder, or
+    ``~/.cache/course-utils`` for a package installed with ``pip install <repo>``).
 ``COURSE_SPLIT_SEED``
     Seed of the subset's stratified 4,000 / 1,000 train/test split (default 0, the
     split the stored outputs were made with). Other values hold out other real digits.
@@ -145,12 +146,17 @@ def data_dir() -> Path:
     Returns
     -------
     path : pathlib.Path
-        ``$COURSE_DATA_DIR`` if set, else the repository's ``data/`` folder.
+        ``$COURSE_DATA_DIR`` if set; else the repository's ``data/`` folder when the package
+        runs from the repository (an editable install, ``make``); else, for a package installed
+        with ``pip install <repo>``, ``~/.cache/course-utils``.
     """
     env = os.environ.get(DATA_DIR_ENV)
     if env:
         return Path(env).expanduser()
-    return Path(__file__).resolve().parent.parent / "data"
+    repo = Path(__file__).resolve().parent.parent
+    if (repo / "pyproject.toml").exists() and (repo / "data").is_dir():
+        return repo / "data"
+    return Path.home() / ".cache" / "course-utils"
 
 
 def device_name() -> str | None:

@@ -17,7 +17,10 @@ re-lays out the cells, with the height estimates of :mod:`lecture.deckfit`:
   own sub-slide, is scaled down when taller than a slide, and grows (up to ``ZOOM``) into
   a slide's spare height;
 * a paragraph that does not fit (other than a cell's first) goes to the speaker notes
-  (``S``) instead, and so does a ``<details>`` block (exercise solutions).
+  (``S``) instead, and so does a ``<details>`` block (exercise solutions);
+* an ``instructor`` cell goes to the speaker notes, a code cell that only formats what it
+  prints shows its output alone, and each code cell's run time goes to the notes
+  (:mod:`lecture.cells`).
 """
 
 from __future__ import annotations
@@ -31,12 +34,12 @@ import re
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode, v4
 
+from lecture import cells as cellkinds
 from lecture import deckfit as fit
 from lecture.deckfit import BUDGET
 
 SKIP_TAG = "deck-skip"  # the cell stays out of the deck
 HIDE_INPUT_TAG = "deck-hide-input"  # the deck shows the cell's outputs only
-_MARKER = re.compile(r"^\s*#\s*NBVAL_\w+\s*$")
 _BREAKS = ("slide", "subslide")
 ZOOM = 1.5  # figures grow up to this factor into a slide's spare height
 MIN_ROOM = 160  # px left on a slide for long code to start there rather than on the next
@@ -77,14 +80,16 @@ def _split(piece: Piece, room: float) -> list[Piece]:
 def _cut(nb: NotebookNode) -> list[Piece]:
     """The deck's cells as a list of :class:`Piece` in order, skipped cells left out: markdown
     blocks, code and outputs with their heights; notes and ``<details>`` as ``notes``."""
-    pieces, pending = [], ""
+    pieces, pending, hidden = [], "", []  # hidden: run times of skipped code cells
     for i, cell in enumerate(nb.cells):
         kind = cell.metadata.get("slideshow", {}).get("slide_type", "-") or "-"
         tags = cell.metadata.get("tags", [])
         if kind == "skip" or SKIP_TAG in tags:
             if kind in _BREAKS and pending != "slide":
                 pending = kind  # a dropped slide start passes to the next cell
+            hidden += [cellkinds.seconds(cell)] if cell.cell_type == "code" else []
             continue
+        kind = "notes" if cellkinds.is_instructor(cell) else kind
         if kind != "notes" and pending:
             kind, pending = (pending if kind not in _BREAKS or pending == "slide" else kind), ""
         new, cell_pieces = functools.partial(Piece, i, start=kind), []
@@ -95,11 +100,13 @@ def _cut(nb: NotebookNode) -> list[Piece]:
                                fit.block_height(block, text), text, sep, block)
                            for block, text, sep in fit.md_blocks(cell.source)]
         elif cell.cell_type == "code":
-            lines = fit.trim([x for x in cell.source.splitlines() if not _MARKER.match(x)])
-            if lines and HIDE_INPUT_TAG not in tags:
+            lines = fit.trim([x for x in cell.source.splitlines() if not cellkinds.MARKER.match(x)])
+            if lines and HIDE_INPUT_TAG not in tags and not cellkinds.formatting_only(cell.source):
                 cell_pieces = [new("code", fit.code_height(lines) + fit.CELL_GAP, "\n".join(lines))]
             cell_pieces += [new("out", fit.output_height(out), output=out)
                             for out in cell.get("outputs", [])]
+            note = cellkinds.run_time_note([*hidden, cellkinds.seconds(cell)], bool(hidden))
+            cell_pieces, hidden = cell_pieces + [new("notes", 0, text=note)], []
         if cell_pieces:
             cell_pieces[0].first = True
             pieces += cell_pieces

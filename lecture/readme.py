@@ -1,5 +1,5 @@
-"""Generated blocks of ``README.md``: the run-time table (``make readme``) and the block helper
-the benchmark and claims scripts share.
+"""Generated blocks of ``README.md`` (the run-time table, ``make readme``) and the block helper
+the benchmark and claims scripts share for ``CONTRIBUTING.md``.
 
 A generated block sits between two HTML comments, ``<!-- NAME:start -->`` and
 ``<!-- NAME:end -->``; only the text between them is rewritten.

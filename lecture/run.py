@@ -13,6 +13,7 @@ run-time table in ``README.md`` from ``build/results.json`` (``make readme``).
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import sys
@@ -20,7 +21,7 @@ import time
 from pathlib import Path
 
 from course_utils.config import RESULTS_ENV, full_mode
-from lecture import site
+from lecture import cells, site, student
 from lecture.readme import update_runtimes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +57,11 @@ def normalise(nb) -> None:
 
 
 def execute(path: Path, results_dir: Path | None, *, timeout: int = 600):
-    """Run one notebook top to bottom in a fresh kernel; return (notebook, wall seconds)."""
+    """Run one notebook top to bottom in a fresh kernel; return (notebook, wall seconds).
+
+    Each code cell's run time is kept in its ``metadata.course.seconds`` (see
+    :mod:`lecture.cells`; :func:`cells.drop_seconds` removes them before storing).
+    """
     import tempfile
 
     import nbformat
@@ -86,6 +91,8 @@ def execute(path: Path, results_dir: Path | None, *, timeout: int = 600):
             os.environ.pop(RESULTS_ENV, None)
         else:
             os.environ[RESULTS_ENV] = old
+    for cell in nb.cells:  # each code cell's run time, for the deck's speaker notes
+        cells.record_seconds(cell)
     normalise(nb)
     return nb, seconds
 
@@ -98,12 +105,24 @@ def render(nb, stem: str, build: Path) -> None:
 
 
 def summary_entry(stem: str, seconds: float, results_dir: Path) -> dict:
-    """A notebook's line in ``results.json``: wall time, the numbers it recorded in
-    ``results_dir``, the mode and the machine's CPU count."""
-    rec = results_dir / f"{stem}.json"
+    """A notebook's line in ``results.json``: wall time, the numbers and the claims it recorded
+    in ``results_dir`` (claims: key -> claim, op, goal, value, pass), the mode and the
+    machine's CPU count."""
+    rec, claims = results_dir / f"{stem}.json", results_dir / f"{stem}.claims.json"
     numbers = json.loads(rec.read_text()) if rec.exists() else {}
     return {"seconds": round(seconds, 1), "numbers": numbers,
+            "claims": json.loads(claims.read_text()) if claims.exists() else {},
             "mode": "full" if full_mode() else "default", "cpus": os.cpu_count()}
+
+
+def copy_seconds(source, target) -> None:
+    """Copy the measured run times of ``source``'s code cells to the cells of ``target`` with
+    the same id and code."""
+    timed = {(c.get("id"), c.source): cells.seconds(c) for c in source.cells if c.cell_type == "code"}
+    for cell in target.cells:
+        value = timed.get((cell.get("id"), cell.source)) if cell.cell_type == "code" else None
+        if value is not None:
+            cell.metadata.setdefault("course", {})[cells.SECONDS_KEY] = value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -139,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
         stem = path.stem
         if args.no_execute:
             nb, seconds = nbformat.read(path, as_version=4), summary.get(stem, {}).get("seconds", 0.0)
+            last_run = build / "executed" / path.name
+            if last_run.exists():  # the run times of the last execution, where the code is unchanged
+                copy_seconds(nbformat.read(last_run, as_version=4), nb)
         else:
             for old in results_dir.glob(f"{stem}.*json"):
                 old.unlink()
@@ -146,7 +168,9 @@ def main(argv: list[str] | None = None) -> int:
             nb, seconds = execute(path, results_dir)
         nbformat.write(nb, build / "executed" / path.name)
         if args.store:
-            nbformat.write(nb, path)
+            stored = copy.deepcopy(nb)
+            cells.drop_seconds(stored)  # run times differ run to run: not in the sources
+            nbformat.write(stored, path)
         if not args.no_html:
             render(nb, stem, build)
         summary[stem] = summary_entry(stem, seconds, results_dir)
@@ -154,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     summary_path.write_text(json.dumps(summary, indent=2) + "\n")
     if not args.no_html:
         index = site.write_index(build, find_notebooks(args.notebooks), summary)
-        print(f"site: {index}  decks: {build / 'slides'}")
+        edition = student.write_edition(find_notebooks(args.notebooks), build / "student")
+        print(f"site: {index}  decks: {build / 'slides'}  student edition: {edition}")
     print_summary(summary)
     return 0
 

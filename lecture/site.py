@@ -24,12 +24,15 @@ projector without scrolling (``tests/test_site.py::test_deck`` checks it). Layou
 
 from __future__ import annotations
 
+import copy
 import importlib.metadata
 import importlib.util
 import os
 import re
 import shutil
 from pathlib import Path
+
+from lecture import cells
 
 MATHJAX_CONFIG = "TeX-AMS-MML_HTMLorMML-full,Safe"
 REVEAL_THEME = "white"  # "simple", nbconvert's default, imports Google fonts
@@ -116,6 +119,8 @@ def _exporter(kind: str, out: Path, build: Path):
 def render_page(nb, out: Path, build: Path) -> None:
     """Write ``nb`` as an offline HTML page ``out`` (assets under ``build/assets``)."""
     stem = out.name.removesuffix(".html")
+    nb = copy.copy(nb)  # the page is the student's reading path: no instructor asides
+    nb.cells = [c for c in nb.cells if not cells.is_instructor(c)]
     course = {"index": "index.html", "deck": _rel(build / "slides" / f"{stem}.slides.html",
                                                   out.parent)}
     body, _ = _exporter("page", out, build).from_notebook_node(nb, resources={"course": course})
@@ -158,12 +163,28 @@ def describe(path: Path) -> tuple[str, str]:
     return title, summary
 
 
-def _number(value) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+def claim_rows(claims: dict) -> list[dict]:
+    """A notebook's claims as rows for the index: claim, measured, goal and verdict.
+
+    Parameters
+    ----------
+    claims : dict
+        ``<notebook>.claims.json`` (key -> claim, op, goal, value, pass; see
+        :class:`course_utils.Results`).
+
+    Returns
+    -------
+    rows : list of dict
+        ``claim``, ``measured`` (4 significant digits, "n/a" for NaN), ``goal`` (e.g. "<= 1.01")
+        and ``holds`` (bool), in the order the notebook checked them.
+    """
+    return [{"claim": c["claim"], "goal": f"{c['op']} {c['goal']:g}", "holds": bool(c["pass"]),
+             "measured": "n/a" if c.get("value") is None else f"{c['value']:.4g}"}
+            for c in claims.values()]
 
 
 def write_index(build: Path, notebooks: list[Path], summary: dict) -> Path:
-    """Write ``build/html/index.html`` listing ``notebooks`` with times and numbers.
+    """Write ``build/html/index.html`` listing ``notebooks`` with run times and claims.
 
     Parameters
     ----------
@@ -171,7 +192,7 @@ def write_index(build: Path, notebooks: list[Path], summary: dict) -> Path:
     notebooks : list of pathlib.Path
         Source notebooks in lecture order.
     summary : dict
-        Contents of ``build/results.json`` (stem -> seconds, numbers, mode).
+        Contents of ``build/results.json`` (stem -> seconds, numbers, claims, mode).
 
     Returns
     -------
@@ -193,7 +214,7 @@ def write_index(build: Path, notebooks: list[Path], summary: dict) -> Path:
             "page": _rel(page, out.parent) if page.exists() else None,
             "links": [(label, _rel(f, out.parent))
                       for f, label in ((page, "page"), (deck, "slides")) if f.exists()],
-            "numbers": [(k, _number(v)) for k, v in (entry or {}).get("numbers", {}).items()],
+            "claims": claim_rows((entry or {}).get("claims", {})),
         })
     mode = " / ".join(sorted(modes)) + " mode" if modes else "none measured yet"
     mathjax = _rel(build / "assets" / "mathjax", out.parent)

@@ -263,3 +263,16 @@ print("ok")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=60)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_data_dir_default_in_the_repository_and_installed(tmp_path, monkeypatch, root):
+    """From the repository (editable install) downloads go to data/; a package installed with
+    `pip install <repo>` (the student edition) caches them in the user's cache instead."""
+    from course_utils import config
+
+    monkeypatch.delenv("COURSE_DATA_DIR", raising=False)
+    assert cu.data_dir() == root / "data"
+    installed = tmp_path / "site-packages" / "course_utils" / "config.py"
+    monkeypatch.setattr(config, "__file__", str(installed))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cu.data_dir() == tmp_path / "home" / ".cache" / "course-utils"

@@ -20,6 +20,7 @@ a build with ``COURSE_SITE_BUILD=build pytest tests/test_site.py -s -k test_deck
 
 import base64
 import io
+import json
 import os
 import pathlib
 import re
@@ -305,7 +306,12 @@ def test_index_page(site, browser_context, shots):
         assert any(h.endswith(f"slides/{stem}.slides.html") for h in hrefs), hrefs
     assert all(h.startswith("file:") for h in hrefs), hrefs
     text = page.inner_text("body")
-    assert re.search(r"\d+\.\d s · \d+ recorded numbers", text), text[:500]
+    assert re.search(r"\d+\.\d s · \d+ claims checked, \d+ hold", text), text[:500]
+    rows = page.locator("table.claims tr.holds, table.claims tr.fails")
+    claims = sum(len(json.loads(p.read_text())) for p in RESULTS.glob("*.claims.json"))
+    if not os.environ.get("COURSE_SITE_BUILD"):  # this run's claims, one row each, with verdicts
+        assert claims > 0 and rows.count() == claims, (rows.count(), claims)
+    assert page.locator("table.claims tr.fails").count() == 0, "a claim fails on the index"
     page.screenshot(path=str(shots / "index.png"))
 
 
