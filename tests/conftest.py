@@ -16,6 +16,7 @@ execute notebooks again (``make check-repeat``; not part of ``make test``).
 import json
 import os
 import pathlib
+import shutil
 from collections.abc import Callable
 
 import pytest
@@ -155,3 +156,91 @@ def float64():
     torch.set_default_dtype(torch.float64)
     yield
     torch.set_default_dtype(old)
+
+
+# The browser and the rendered site, shared by tests/test_site.py and tests/test_handouts.py: one
+# Playwright instance per worker (two would clash: Playwright's sync API inside its own loop).
+
+STEMS = [p.stem for p in NOTEBOOKS]
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"]
+def _find_chromium():
+    for name in (os.environ.get("CHROMIUM", ""), "chromium", "chromium-browser"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """Debian's Chromium (or ``$CHROMIUM``); skip locally without it, fail under CI."""
+    path = _find_chromium()
+    if path is None:
+        message = ("no Chromium: run `make browser` (as root it installs Debian's `chromium`; "
+                   "else `sudo apt-get install chromium`) or set CHROMIUM=/path/to/chrome")
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(message + "; CI must check the offline site")
+        pytest.skip(message + "; the offline site was not checked")
+    return path
+
+
+class Site:
+    """A lecture site in ``build``: :meth:`notebook` and :meth:`everything` render what a test
+    needs once per test run (``render=True``; a file lock per notebook, so the two workers
+    render different notebooks at the same time and never the same one twice)."""
+
+    def __init__(self, build: pathlib.Path, stems: list[str], *, render: bool):
+        self.build, self.stems, self.render = build, stems, render
+
+    def _once(self, name, make):
+        if self.render:
+            once(self.build / f".{name}.lock", self.build / f".{name}.done", make)
+
+    def notebook(self, stem: str) -> pathlib.Path:
+        """The build folder, with the assets and ``stem``'s page and deck in it."""
+        import nbformat
+
+        from lecture import run
+        from lecture import site as lecture_site
+
+        assert stem in self.stems, f"{stem} is not in the build {self.build}"
+        self._once("assets", lambda: lecture_site.copy_assets(self.build))
+        path = ROOT / "notebooks" / f"{stem}.ipynb"
+        self._once(stem, lambda: run.render(nbformat.read(path, as_version=4), stem, self.build))
+        return self.build
+
+    def everything(self) -> pathlib.Path:
+        """The build folder, with every page and deck and the index."""
+        from lecture import run
+        from lecture import site as lecture_site
+
+        for stem in self.stems:
+            self.notebook(stem)
+        summary = {stem: run.summary_entry(stem, 0.0, RESULTS) for stem in self.stems}
+        self._once("index", lambda: lecture_site.write_index(self.build, NOTEBOOKS, summary))
+        return self.build
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The site under test (see :class:`Site`)."""
+    if os.environ.get("COURSE_SITE_BUILD"):  # check every notebook of an existing build
+        build = (ROOT / os.environ["COURSE_SITE_BUILD"]).resolve()
+        stems = sorted(p.stem for p in (build / "html").glob("[0-9][0-9]_*.html"))
+        assert stems, f"no notebook pages in {build / 'html'}: run `make lecture` first"
+        return Site(build, stems, render=False)
+    return Site(shared_folder(tmp_path_factory, "site"), STEMS, render=True)
+
+
+@pytest.fixture(scope="session")
+def browser_context(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, headless=True,
+                                     args=CHROMIUM_FLAGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 800},
+                                      service_workers="block")
+        yield context
+        browser.close()

@@ -3,7 +3,7 @@ page per slide, none blank, in the Chromium the site tests use.
 
 Printing a deck costs 2 to 9 s of CPU (all eight: about 40 s), so ``make test`` prints one small
 deck and ``make check-repeat`` every deck. Without Chromium the printing tests skip, except
-under CI (``CI=true``), where they fail (the ``chromium_path`` fixture of ``tests/test_site.py``).
+under CI (``CI=true``), where they fail (the ``chromium_path`` fixture of ``tests/conftest.py``).
 The slide count comes from the deck's HTML, the page count and size from the PDF's own page
 tree, so neither side is the printer's word for itself.
 """
@@ -15,10 +15,11 @@ from html.parser import HTMLParser
 
 import nbformat
 import pytest
-from nbformat import v4
 
-# the site tests' fixtures: the decks rendered once per test run, and a headless Chromium
-from test_site import STEMS, browser_context, chromium_path, site  # noqa: F401
+# the fixtures site (the decks rendered once per test run) and browser_context (a headless
+# Chromium) come from tests/conftest.py, shared with tests/test_site.py
+from conftest import STEMS
+from nbformat import v4
 
 from lecture import handouts
 
@@ -51,7 +52,7 @@ def deck_slides(html: str) -> int:
     return parser.count
 
 
-def check_handout(stem, site, browser_context, tmp_path):  # noqa: F811
+def check_handout(stem, site, browser_context, tmp_path):
     deck = site.notebook(stem) / "slides" / f"{stem}.slides.html"
     pdf = tmp_path / f"{stem}.pdf"
     pages = handouts.print_deck(deck, pdf, browser_context.browser)
@@ -66,14 +67,14 @@ def check_handout(stem, site, browser_context, tmp_path):  # noqa: F811
     assert sizes == {PAGE_PT}, f"{stem}: page sizes {sizes}, want 1280 x 720 px"
 
 
-def test_small_deck_handout(site, browser_context, tmp_path):  # noqa: F811
+def test_small_deck_handout(site, browser_context, tmp_path):
     check_handout(SMALL, site, browser_context, tmp_path)
 
 
 @pytest.mark.slow
 @pytest.mark.repeat
 @pytest.mark.parametrize("stem", STEMS)
-def test_handout(stem, site, browser_context, tmp_path):  # noqa: F811
+def test_handout(stem, site, browser_context, tmp_path):
     check_handout(stem, site, browser_context, tmp_path)
 
 
