@@ -3,9 +3,10 @@ formats what it prints, a code cell's measured run time.
 
 * A markdown cell tagged ``instructor`` is an aside for the person presenting: it goes to the
   deck's speaker notes and stays out of the pages and the student edition.
-* A code cell is *formatting only* when every statement in it prints, displays, records or
-  checks numbers computed elsewhere (``print``, ``display``, ``cu.Table``, ``results.check``,
-  loops and f-strings around them): a deck shows its output alone, since the code is not the idea.
+* A code cell is *formatting only* when every statement in it prints, displays, records,
+  checks or draws what was computed elsewhere (``print``, ``display``, ``cu.Table``,
+  ``results.check``, ``plt.*``, a figure's or axes' methods, ``cu.plot_*``, loops and f-strings
+  around them): a deck shows its output alone, since the code is not the idea.
 * ``python -m lecture`` times each code cell as it runs and keeps the seconds in the executed
   copy's ``metadata.course.seconds`` (never in the notebooks themselves, which stay the same run
   to run); the deck puts them in the speaker notes.
@@ -23,6 +24,7 @@ MARKER = re.compile(r"^\s*#\s*NBVAL_\w+\s*$")  # a nbval marker line
 # calls whose only job is to show or record numbers
 _SHOWS = {"print", "display", "Table", "check", "record", "fmt", "show", "Markdown", "HTML"}
 _TEXT = _SHOWS | {"join", "format", "rjust", "ljust", "center", "replace", "str"}  # ... and build text
+_FIGURES = {"plt", "fig", "figure", "axes", "axs", "grid", "cbar"}  # and names starting with "ax"
 
 
 def is_instructor(cell) -> bool:
@@ -36,18 +38,33 @@ def _name(func: ast.expr) -> str:
     return func.id if isinstance(func, ast.Name) else ""
 
 
+def _root(func: ast.expr) -> str:
+    """The name a call chain starts from: ``axes[0].set_title`` -> ``axes``."""
+    while isinstance(func, (ast.Attribute, ast.Subscript, ast.Call)):
+        func = func.func if isinstance(func, ast.Call) else func.value
+    return func.id if isinstance(func, ast.Name) else ""
+
+
+def _draws(call: ast.Call) -> bool:
+    """Whether ``call`` draws: ``plt.*``, a method of a figure or axes, or a ``plot_*`` helper."""
+    root = _root(call.func)
+    return _name(call.func).startswith("plot") or root in _FIGURES or root.startswith("ax")
+
+
 def _shows(node: ast.AST) -> bool:
-    """Whether statement or expression ``node`` only formats, prints, displays or records."""
+    """Whether statement or expression ``node`` only formats, prints, displays, records or draws."""
     if isinstance(node, ast.Expr):
         node = node.value
         if isinstance(node, (ast.Name, ast.Attribute, ast.Subscript, ast.Constant)):
             return True  # a value shown as the cell's result, or a docstring
     if isinstance(node, ast.Call):
-        return _name(node.func) in _SHOWS
+        return _name(node.func) in _SHOWS or _draws(node)
     if isinstance(node, (ast.For, ast.If)):
         return all(_shows(n) for n in node.body + node.orelse)
-    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:  # text to print
-        inside = list(ast.walk(node.value))
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        if isinstance(node.value, ast.Call) and _draws(node.value):  # fig, ax = plt.subplots(...)
+            return True
+        inside = list(ast.walk(node.value))  # text to print
         return any(isinstance(n, ast.JoinedStr) for n in inside) and all(
             _name(n.func) in _TEXT for n in inside if isinstance(n, ast.Call))
     return isinstance(node, ast.Pass)

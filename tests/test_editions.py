@@ -41,6 +41,9 @@ def test_formatting_only_tells_printing_from_the_idea():
     assert not cells.formatting_only("loss = F.mse_loss(model(x), x)\nprint(f'{loss:.3f}')")
     assert not cells.formatting_only("history = cu.fit(model, loss_fn, x_train)")
     assert not cells.formatting_only('ratio = f"{a:.2f}" if fit(model) else ""')  # calls fit
+    assert cells.formatting_only("fig, axes = plt.subplots(1, 2)\nfor ax in axes:\n    ax.plot(x, y)\n"
+                                 "cu.plot_images(x, ax=axes[0])\nplt.show()")
+    assert not cells.formatting_only("z = model.encoder(x)\nfig = cu.plot_latent(z, y)\nplt.show()")
     assert not cells.formatting_only("") and not cells.formatting_only("def (:")
     assert cells.formatting_share("z = encode(x)\nprint(z)\nprint(z.mean())") == pytest.approx(2 / 3)
 
@@ -190,17 +193,19 @@ def test_student_edition_runs_outside_the_repository(edition, tmp_path):
 
 
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+\.\d+")
+_COLUMNS = re.compile(r"\s{2,}")  # aligned columns are set apart by two or more spaces
 
 
 def text_tables(nb) -> list[str]:
     """Printed outputs of ``nb`` that are tables of numbers set as monospaced text: three or more
-    lines with two or more decimal numbers each (verdict lines of check cells do not count)."""
+    lines with a decimal number in columns set apart by two or more spaces (verdict lines of
+    check cells do not count)."""
     found = []
     for c in nb.cells:
         for o in c.get("outputs", []) if c.cell_type == "code" else []:
             text = o.get("text", "") if o.get("output_type") == "stream" else ""
             rows = [x for x in text.splitlines() if not x.lstrip().startswith((PASS, FAIL))
-                    and len(_NUMBER.findall(x)) >= 2]
+                    and _NUMBER.search(x) and len(_COLUMNS.split(x.strip())) >= 2]
             if len(rows) >= 3:
                 found.append(f"cell {c.get('id')}: {rows[0].strip()[:70]}")
     return found
