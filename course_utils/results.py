@@ -109,10 +109,10 @@ class Results:
                                 "pass": passes(value, op, number)}
         self._write(self.path, self.values)
         if self.path is not None:
-            self._write(self.path.with_suffix(".claims.json"), self.claims)
+            self._write(self.path.with_suffix(".claims.json"), self.claims, sort=False)  # in checked order
 
     @staticmethod
-    def _write(path: Path | None, table: dict) -> None:
+    def _write(path: Path | None, table: dict, *, sort: bool = True) -> None:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(table, indent=2, sort_keys=True) + "\n")
+            path.write_text(json.dumps(table, indent=2, sort_keys=sort) + "\n")

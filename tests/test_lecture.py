@@ -80,3 +80,16 @@ def test_templates_are_files_and_reveal_is_vendored():
     assert {"course_page.html.j2", "course_deck.html.j2", "index.html.j2", "deck.css"} <= names
     assert (site.REVEAL_DIR / "dist" / "reveal.js").read_text().count(site.REVEAL_VERSION) >= 1
     assert (site.REVEAL_DIR / "LICENSE").exists()
+
+
+def test_index_claim_rows_keep_the_checked_order(tmp_path, monkeypatch):
+    """The index lists each notebook's claims in the order its check cells checked them, with verdicts."""
+    import course_utils as cu
+    from lecture.site import claim_rows
+
+    monkeypatch.setenv("COURSE_RESULTS_DIR", str(tmp_path))
+    results = cu.Results("01_a")
+    results.check({"zeta": ("first claim", 0.5, "< 1"), "alpha": ("second claim", 2.0, "< 1")})
+    rows = claim_rows(json.loads((tmp_path / "01_a.claims.json").read_text()))
+    assert [(r["claim"], r["measured"], r["goal"], r["holds"]) for r in rows] == [
+        ("first claim", "0.5", "< 1", True), ("second claim", "2", "< 1", False)]
